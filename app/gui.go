@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"synthreview/review"
+	"synthreview/ui"
+)
+
+// cmdGUI opens the workstation window on a workspace.
+func cmdGUI(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("gui")
+	ws := c.workspaceFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	w, err := OpenWorkspace(ctx, c.dir(ws), false)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := w.MaybeCheckpoint(ctx); err != nil {
+		return err
+	}
+	if c.io.NewFyneApp == nil {
+		return fmt.Errorf("no GUI driver in this build")
+	}
+	if err := ui.LoadTranslations(); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	a := c.io.NewFyneApp()
+	a.Settings().SetTheme(ui.Theme())
+	win := ui.NewMainWindow(a, ui.Deps{Status: workspaceStatus{w}, Run: func(job func()) { go job() }})
+	win.ShowAndRun()
+	return nil
+}
+
+// workspaceStatus fills in the workspace folder the store does not know.
+type workspaceStatus struct{ w *Workspace }
+
+func (s workspaceStatus) Status(ctx context.Context) (st review.Status, err error) {
+	st, err = s.w.DB.Status(ctx)
+	st.Workspace = s.w.Dir
+	return st, err
+}
