@@ -63,6 +63,8 @@ func init() {
 		{"demo", "demo --workspace DIR", "create a workspace filled with demo content", cmdDemo},
 		{"status", "status [--workspace DIR] [--json]", "counts of items, states, intake errors, events and the chain head", cmdStatus},
 		{"scan", "scan [--json] [--fast] [--workspace DIR] PATH...", "report every mark in files or folders", nil},
+		{"ingest", "ingest [--workspace DIR] PATH...", "take files with sidecars into the workspace, as the watcher does", cmdIngest},
+		{"watch", "watch [--workspace DIR]", "run the inbox watcher without the GUI", cmdWatch},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},

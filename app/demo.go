@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -12,9 +14,10 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"time"
 
-	"synthreview/marking"
 	"synthreview/marking/label"
 	"synthreview/review"
 )
@@ -127,16 +130,27 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 	}
 	progress("platform users, real-name records and consent records")
 
+	// Outputs reach the workspace as they would from a generation service:
+	// through the inbox and the intake path.
+	x := w.newIntake(nil)
 	n := 0
 	for _, svc := range demoServices {
 		for k := 0; k < svc.count; k++ {
 			n++
-			if err := demoItem(ctx, w, rng, svc, k, n, now); err != nil {
+			if err := demoDelivery(x.Inbox.Dir, rng, svc, k, n, now); err != nil {
 				return fmt.Errorf("demo item %d (%s): %w", n, svc.name, err)
 			}
 		}
 	}
-	progress(fmt.Sprintf("%d items scanned and queued", n))
+	x.Settle = time.Nanosecond // the files above are complete
+	r, err := x.RunOnce(ctx)
+	if err != nil {
+		return err
+	}
+	if r.Taken != n {
+		return fmt.Errorf("demo intake took %d of %d deliveries (%d rejected)", r.Taken, n, r.Rejected)
+	}
+	progress(fmt.Sprintf("%d items delivered to the inbox, scanned and queued", n))
 
 	// Work: reviewers decide some items, one escalation, one hold.
 	q := review.Queue{Store: w.DB}
@@ -195,9 +209,11 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 	return nil
 }
 
-func demoItem(ctx context.Context, w *Workspace, rng *rand.Rand, svc demoService, k, n int, now time.Time) error {
-	produceID := fmt.Sprintf("%s%s%05d", map[string]string{"png": "IMG", "jpeg": "IMG", "text": "TXT", "wav": "AUD"}[svc.format],
-		now.Format("20060102"), n)
+// demoDelivery writes one output and its sidecar into the inbox, as a
+// generation service would (output first, sidecar last).
+func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, now time.Time) error {
+	prefix := map[string]string{"png": "IMG", "jpeg": "IMG", "text": "TXT", "wav": "AUD"}[svc.format]
+	produceID := fmt.Sprintf("%s%s%05d", prefix, now.Format("20060102"), n)
 	data, err := demoMedia(rng, svc.format, n)
 	if err != nil {
 		return err
@@ -219,75 +235,45 @@ func demoItem(ctx context.Context, w *Workspace, rng *rand.Rand, svc demoService
 	if svc.format == "text" && k%3 != 1 {
 		data = append([]byte("【AI生成】"), data...)
 	}
-	sum, err := w.Objects.PutBytes(data)
-	if err != nil {
-		return err
+	ext := map[string]string{"png": ".png", "jpeg": ".jpg", "text": ".txt", "wav": ".wav"}[svc.format]
+	out := produceID + ext
+	sum := sha256.Sum256(data)
+	type input struct {
+		Kind      string `json:"kind"`
+		Subject   string `json:"subject,omitempty"`
+		ConsentID string `json:"consent_id,omitempty"`
 	}
-	rep := marking.Scan(data, marking.ScanOptions{})
-	rep.SHA256 = sum
-	reportJSON, err := json.Marshal(rep)
-	if err != nil {
-		return err
-	}
-	user := fmt.Sprintf("u-%d", 10291+rng.IntN(12))
-	it := review.Item{ProduceID: produceID, Format: rep.Format, ObjectSHA256: sum, Size: int64(len(data)),
-		Category: review.Category(svc.category), Service: svc.name, Model: svc.model, Filing: svc.filing,
-		UserID: user, Prompt: demoPrompts[n%len(demoPrompts)],
-		CreatedAt: now.Add(-time.Duration(70-n) * 3 * time.Hour), LabelState: rep.LabelState, Verdict: rep.Verdict}
-	it.ReceivedAt = it.CreatedAt.Add(2 * time.Second)
-	var consents []string
-	var hits []review.RuleHit
-	if it.Category.Biometric() {
-		// Consent ids 41..50; every fourth job names none, some name the
-		// withdrawn (45) or expired (46) record.
+	var inputs []input
+	if review.Category(svc.category).Biometric() {
+		// Consent ids 41..50: every fourth job names none; some name the
+		// withdrawn (45) or the expired (46) record.
+		in := input{Kind: map[bool]string{true: "face", false: "voice"}[svc.category == "face_swap"], Subject: fmt.Sprintf("s-%d", 881+k%10)}
 		if k%4 != 2 {
-			consents = append(consents, fmt.Sprintf("CN-2025-%04d", 41+k%10))
+			in.ConsentID = fmt.Sprintf("CN-2025-%04d", 41+k%10)
 		}
+		inputs = append(inputs, in)
 	}
-	hits = demoRuleHits(ctx, w, it, rep, consents)
-	for _, h := range hits {
-		if h.Severity == "error" || h.Severity == "critical" {
-			it.Priority = 10
-		}
+	created := now.Add(-time.Duration(70-n) * 3 * time.Hour).In(time.FixedZone("CST", 8*3600))
+	sidecar := map[string]any{
+		"schema":     review.GenerationSchema,
+		"produce_id": produceID,
+		"created_at": created.Format(time.RFC3339),
+		"service": map[string]string{"name": svc.name, "category": svc.category, "algorithm_filing": svc.filing,
+			"model": svc.model, "assessment_id": "SA-2025-017"},
+		"user":                   map[string]string{"id": fmt.Sprintf("u-%d", 10291+rng.IntN(12))},
+		"prompt":                 demoPrompts[n%len(demoPrompts)],
+		"inputs":                 inputs,
+		"output":                 map[string]string{"file": out, "sha256": hex.EncodeToString(sum[:])},
+		"unlabelled_copy_issued": false,
 	}
-	_, err = w.DB.CreateItem(ctx, "system", review.NewItem{Item: it, ScanReport: string(reportJSON), RuleHits: hits, ConsentIDs: consents})
-	return err
-}
-
-// demoRuleHits derives the obvious hits from the scan and the consent
-// records, so the demo queue shows evidence before the rule engine (issue 7)
-// replaces this with versioned rule files.
-func demoRuleHits(ctx context.Context, w *Workspace, it review.Item, rep marking.Report, consents []string) []review.RuleHit {
-	const v = "builtin-demo-1"
-	var hits []review.RuleHit
-	ev := func(m map[string]any) string { b, _ := json.Marshal(m); return string(b) }
-	switch rep.Verdict {
-	case "unlabelled":
-		hits = append(hits, review.RuleHit{RuleID: "implicit-label-missing", RuleVersion: v, Severity: "error",
-			Evidence: ev(map[string]any{"verdict": rep.Verdict, "articles": []string{"DSP 16", "LM 5"}})})
-	case "nonconforming":
-		var codes []string
-		for _, f := range rep.Findings {
-			if f.Severity == "error" {
-				codes = append(codes, f.Code)
-			}
-		}
-		hits = append(hits, review.RuleHit{RuleID: "implicit-label-nonconforming", RuleVersion: v, Severity: "error",
-			Evidence: ev(map[string]any{"findings": codes, "articles": []string{"LM 11", "GB 45438 Annex E"}})})
+	body, err := json.MarshalIndent(sidecar, "", "  ")
+	if err != nil {
+		return err
 	}
-	if it.Category.Biometric() {
-		valid := false
-		for _, id := range consents {
-			if c, err := w.DB.Consent(ctx, id); err == nil && c.ValidAt(it.CreatedAt) {
-				valid = true
-			}
-		}
-		if !valid {
-			hits = append(hits, review.RuleHit{RuleID: "consent-missing", RuleVersion: v, Severity: "critical",
-				Evidence: ev(map[string]any{"consents": consents, "articles": []string{"DSP 14", "PIPL 29"}})})
-		}
+	if err := os.WriteFile(filepath.Join(inboxDir, out), data, 0o640); err != nil {
+		return err
 	}
-	return hits
+	return os.WriteFile(filepath.Join(inboxDir, produceID+".json"), body, 0o640)
 }
 
 func writeDemoLabel(format string, data []byte, f label.Fields) ([]byte, error) {

@@ -20,9 +20,6 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer w.Close()
-	if err := w.MaybeCheckpoint(ctx); err != nil {
-		return err
-	}
 	if c.io.NewFyneApp == nil {
 		return fmt.Errorf("no GUI driver in this build")
 	}

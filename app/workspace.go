@@ -98,6 +98,12 @@ func OpenWorkspace(ctx context.Context, dir string, readOnly bool) (*Workspace, 
 			db.Close()
 			return nil, err
 		}
+		// A writing process signs the chain head when the last signature is
+		// more than a day old (design.md, "once a day").
+		if err := w.MaybeCheckpoint(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return w, nil
 }

@@ -19,6 +19,7 @@ type NewItem struct {
 	ScanReport string   // the marking report as JSON
 	RuleHits   []RuleHit
 	ConsentIDs []string // consent records the generation relied on
+	Sidecar    string   // the generation record as JSON, prompt removed
 }
 
 // ItemStore keeps items. CreateItem returns ECONFLICT for a ProduceID

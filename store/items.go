@@ -71,11 +71,11 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 		it.Verdict = "unlabelled"
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO items (produce_id, format, object_sha256, size, category, service, model,
-		filing, user_id, prompt, created_at, received_at, state, queue, priority, label_state, verdict, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		filing, user_id, prompt, created_at, received_at, state, queue, priority, label_state, verdict, updated_at, sidecar)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ProduceID, it.Format, it.ObjectSHA256, it.Size, string(it.Category), it.Service, it.Model, it.Filing,
 		it.UserID, it.Prompt, review.FormatTime(it.CreatedAt), review.FormatTime(it.ReceivedAt), string(it.State),
-		it.Queue, it.Priority, it.LabelState, it.Verdict, review.FormatTime(now))
+		it.Queue, it.Priority, it.LabelState, it.Verdict, review.FormatTime(now), sidecarOrEmpty(n.Sidecar))
 	if err != nil {
 		return it, fmt.Errorf("item %s: %w", it.ProduceID, err)
 	}
@@ -112,6 +112,13 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 	return it, err
 }
 
+func sidecarOrEmpty(s string) string {
+	if s == "" {
+		return "{}"
+	}
+	return s
+}
+
 func itemSubject(id int64) string { return fmt.Sprintf("item:%d", id) }
 
 // Item returns one item or ENOTFOUND.
@@ -121,6 +128,15 @@ func (s *DB) Item(ctx context.Context, id int64) (review.Item, error) {
 		return it, review.Errorf(review.ENOTFOUND, "no item %d", id)
 	}
 	return it, s.mapErr(fmt.Errorf("item %d", id), err)
+}
+
+// ItemByProduceID returns the item with a ProduceID, or ENOTFOUND.
+func (s *DB) ItemByProduceID(ctx context.Context, produceID string) (review.Item, error) {
+	it, err := scanItem(s.db.QueryRowContext(ctx, `SELECT `+itemCols+` FROM items WHERE produce_id = ?`, produceID))
+	if err == sql.ErrNoRows {
+		return it, review.Errorf(review.ENOTFOUND, "no item with ProduceID %s", produceID)
+	}
+	return it, s.mapErr(fmt.Errorf("item %s", produceID), err)
 }
 
 // Claim gives actor the next waiting item of queue (highest priority, then

@@ -134,18 +134,83 @@ func (s *DB) PutRealName(ctx context.Context, actor string, r review.RealName) e
 	})
 }
 
-// RecordIntakeError stores an intake error with its reason.
-func (s *DB) RecordIntakeError(ctx context.Context, path, reason string) error {
+// RecordIntakeError records that the delivery called name (its sidecar or
+// output file name) was rejected, with the reason. Recording the same name
+// again while its error is open updates the reason instead of adding a row,
+// so a re-run after a crash never counts one bad delivery twice.
+func (s *DB) RecordIntakeError(ctx context.Context, name, reason string) error {
 	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO intake_errors (path, reason, at) VALUES (?, ?, ?)`, path, reason, review.FormatTime(now))
-		if err != nil {
+		var id int64
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT id, reason FROM intake_errors WHERE path = ? AND resolved_at = ''`, name).Scan(&id, &old)
+		switch {
+		case err == sql.ErrNoRows:
+			res, err := tx.ExecContext(ctx, `INSERT INTO intake_errors (path, reason, at) VALUES (?, ?, ?)`, name, reason, review.FormatTime(now))
+			if err != nil {
+				return err
+			}
+			id, _ = res.LastInsertId()
+		case err != nil:
 			return err
+		case old == reason:
+			return nil
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE intake_errors SET reason = ?, at = ? WHERE id = ?`, reason, review.FormatTime(now), id); err != nil {
+				return err
+			}
 		}
-		id, _ := res.LastInsertId()
 		_, err = appendEvent(ctx, tx, now, "system", "intake.error", fmt.Sprintf("intake_error:%d", id),
-			map[string]any{"path_sha256": sha256Hex(path), "reason": reason})
+			map[string]any{"name": name, "reason": reason})
 		return err
 	})
+}
+
+// ResolveIntakeError closes the open intake error of name, if any, after
+// the delivery was taken on a re-run.
+func (s *DB) ResolveIntakeError(ctx context.Context, name string, itemID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM intake_errors WHERE path = ? AND resolved_at = ''`, name).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE intake_errors SET resolved_at = ? WHERE id = ?`, review.FormatTime(now), id); err != nil {
+			return err
+		}
+		_, err = appendEvent(ctx, tx, now, "system", "intake.resolved", fmt.Sprintf("intake_error:%d", id),
+			map[string]any{"name": name, "item": itemID})
+		return err
+	})
+}
+
+// IntakeError is one rejected delivery.
+type IntakeError struct {
+	ID     int64
+	Name   string
+	Reason string
+	At     time.Time
+}
+
+// OpenIntakeErrors lists the unresolved intake errors, oldest first.
+func (s *DB) OpenIntakeErrors(ctx context.Context) ([]IntakeError, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, path, reason, at FROM intake_errors WHERE resolved_at = '' ORDER BY id`)
+	if err != nil {
+		return nil, s.mapErr(fmt.Errorf("intake errors"), err)
+	}
+	defer rows.Close()
+	var out []IntakeError
+	for rows.Next() {
+		var e IntakeError
+		var at string
+		if err := rows.Scan(&e.ID, &e.Name, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.At = parseOpt(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // ErasePersonal carries out a deletion request (PIPL Art. 47) for the
