@@ -20,6 +20,15 @@ import (
 // keeps appending events to that workspace until killed, so tests can back
 // up a workspace that another process is writing.
 func TestMain(m *testing.M) {
+	if args := os.Getenv("SYNTHREVIEW_TEST_RUN"); args != "" {
+		// Run one command line in this process (a real separate process for
+		// tests that kill it).
+		var argv []string
+		if err := json.Unmarshal([]byte(args), &argv); err != nil {
+			os.Exit(5)
+		}
+		os.Exit(app.Main(argv, nil))
+	}
 	if dir := os.Getenv("SYNTHREVIEW_TEST_WRITER"); dir != "" {
 		ctx := context.Background()
 		w, err := app.OpenWorkspace(ctx, dir, false)
