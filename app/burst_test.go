@@ -43,7 +43,7 @@ func deliverPair(t *testing.T, inboxDir string, i int) {
 		"schema": "synthreview.generation/v1", "produce_id": id, "created_at": "2025-11-28T09:15:00+08:00",
 		"service": map[string]string{"name": "XiaoHua Chat", "category": "text_dialogue"},
 		"user":    map[string]string{"id": "u-1"}, "prompt": "问题",
-		"output":  map[string]string{"file": id + ".txt", "sha256": hex.EncodeToString(sum[:])},
+		"output": map[string]string{"file": id + ".txt", "sha256": hex.EncodeToString(sum[:])},
 	})
 	tmp := filepath.Join(inboxDir, "."+id+".json.tmp")
 	if err := os.WriteFile(tmp, side, 0o644); err != nil {

@@ -20,6 +20,17 @@ var CJKFont []byte
 //go:embed translations/*.json
 var translations embed.FS
 
+// AppIcon is the application icon, a 256×256 PNG drawn for SynthReview (see
+// icons/README.md); AppIconSVG is its scalable source.
+//
+//go:embed icons/app.png
+var AppIcon []byte
+
+// AppIconSVG is the application icon as SVG.
+//
+//go:embed icons/app.svg
+var AppIconSVG []byte
+
 // Translations returns the folder of Fyne translation files (en.json,
 // zh-CN.json) at its root.
 func Translations() fs.FS {

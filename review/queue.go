@@ -16,7 +16,7 @@ type RuleHit struct {
 // NewItem is what intake (or the demo) records for one generated output.
 type NewItem struct {
 	Item       Item
-	ScanReport string   // the marking report as JSON
+	ScanReport string // the marking report as JSON
 	RuleHits   []RuleHit
 	ConsentIDs []string // consent records the generation relied on
 	Sidecar    string   // the generation record as JSON, prompt removed

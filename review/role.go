@@ -38,7 +38,7 @@ const (
 	ActCertify         Action = "certify"          // certify reviewers for queues
 	ActSeeScores       Action = "see_scores"       // see reviewers' scores
 	ActExportAssess    Action = "export_assessment"
-	ActSeeAll          Action = "see_all"         // dashboards and every record
+	ActSeeAll          Action = "see_all"          // dashboards and every record
 	ActWithdrawConsent Action = "withdraw_consent" // withdraw a consent record
 	ActUnmask          Action = "unmask"           // see personal data in the clear (logged)
 	ActApproveRules    Action = "approve_rules"    // approve rule and feature-library changes

@@ -22,7 +22,6 @@ OUT=${OUT:-docs/screenshots}
 NAME=${NAME:-summary}
 WAIT=${WAIT:-30}      # seconds to wait for the window to appear
 SETTLE=${SETTLE:-2}   # seconds to let the first read and drawing finish
-DISPLAY_NUM=${DISPLAY_NUM:-99}
 
 for tool in Xvfb xwininfo import; do
 	command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is not installed" >&2; exit 1; }
@@ -38,30 +37,40 @@ mkdir -p "$OUT"
 XVFB_PID=
 APP_PID=
 cleanup() {
-	[ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
-	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+	local pid
+	for pid in $APP_PID $XVFB_PID; do
+		if kill "$pid" 2>/dev/null; then
+			wait "$pid" 2>/dev/null || true
+		fi
+	done
 	APP_PID= XVFB_PID=
-	return 0
 }
 trap cleanup EXIT
 
 shoot() { # shoot LANG SUFFIX
-	local locale=$1 suffix=$2 id= i
-	Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+	local locale=$1 suffix=$2 id= i home disp=
+	home=$(mktemp -d)
+	: >"$home/display"
+	# Xvfb picks a free display and writes its number to fd 3, so runs in
+	# parallel (or a display still shutting down) do not collide; -noreset
+	# keeps it from resetting when the probing xwininfo disconnects, which
+	# would make the program's own connection fail.
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>>"$home/display" >/dev/null 2>&1 &
 	XVFB_PID=$!
-	for ((i = 0; i < 50; i++)); do
-		DISPLAY=":$DISPLAY_NUM" xwininfo -root >/dev/null 2>&1 && break
+	for ((i = 0; i < 300; i++)); do
+		disp=$(tr -dc 0-9 <"$home/display" || true)
+		[ -n "$disp" ] && DISPLAY=":$disp" xwininfo -root >/dev/null 2>&1 && break
+		kill -0 "$XVFB_PID" 2>/dev/null || { echo "screenshots.sh: Xvfb failed to start" >&2; exit 1; }
 		sleep 0.1
 	done
-	# A fresh HOME keeps the language choice saved in the preferences
-	# of earlier runs from overriding LANG.
-	local home
-	home=$(mktemp -d)
-	DISPLAY=":$DISPLAY_NUM" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+	[ -n "$disp" ] || { echo "screenshots.sh: Xvfb gave no display" >&2; exit 1; }
+	# A fresh HOME keeps the language choice saved in the preferences of
+	# earlier runs from overriding LANG.
+	DISPLAY=":$disp" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
 		LANG="$locale" LC_ALL= LANGUAGE= "$BIN" "${ARGS[@]}" >"$home/app.log" 2>&1 &
 	APP_PID=$!
 	for ((i = 0; i < WAIT * 10; i++)); do
-		id=$(DISPLAY=":$DISPLAY_NUM" xwininfo -root -tree 2>/dev/null |
+		id=$(DISPLAY=":$disp" xwininfo -root -tree 2>/dev/null |
 			awk '/"SynthReview/ {print $1; exit}')
 		[ -n "$id" ] && break
 		kill -0 "$APP_PID" 2>/dev/null || { cat "$home/app.log" >&2; echo "screenshots.sh: $BIN exited" >&2; exit 1; }
@@ -69,7 +78,7 @@ shoot() { # shoot LANG SUFFIX
 	done
 	[ -n "$id" ] || { cat "$home/app.log" >&2; echo "screenshots.sh: no window after ${WAIT}s" >&2; exit 1; }
 	sleep "$SETTLE"
-	DISPLAY=":$DISPLAY_NUM" import -window "$id" "$OUT/$NAME-$suffix.png"
+	DISPLAY=":$disp" import -window "$id" "$OUT/$NAME-$suffix.png"
 	echo "$OUT/$NAME-$suffix.png"
 	cleanup
 	rm -rf "$home"
