@@ -65,6 +65,8 @@ func init() {
 		{"scan", "scan [--json] [--fast] [--workspace DIR] PATH...", "report every mark in files or folders", nil},
 		{"ingest", "ingest [--workspace DIR] PATH...", "take files with sidecars into the workspace, as the watcher does", cmdIngest},
 		{"watch", "watch [--workspace DIR]", "run the inbox watcher without the GUI", cmdWatch},
+		{"import", "import --as ADMIN --kind KIND FILE", "import a registry: provider, services, assessments, realname or consent (docs/imports.md)", cmdImport},
+		{"consent", "consent withdraw --as MANAGER ID", "withdraw a consent record; decided items that relied on it are re-opened", cmdConsent},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},

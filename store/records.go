@@ -83,24 +83,46 @@ func (s *DB) RecordComplaint(ctx context.Context, actor string, c review.Complai
 	return c, err
 }
 
-// PutConsent records a consent record and its event (subject name hashed).
+// PutConsent records or updates a consent record with its event (subject
+// name hashed); a record that arrives withdrawn re-opens dependent items.
 func (s *DB) PutConsent(ctx context.Context, actor string, c review.Consent) error {
+	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error { return s.putConsentTx(ctx, tx, now, actor, c) })
+}
+
+func (s *DB) putConsentTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, c review.Consent) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, subject_id, subject_name, scope, notice_version, channel,
-			granted_at, expires_at, evidence_sha256, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.SubjectID, c.SubjectName, c.Scope, c.NoticeVersion, c.Channel, review.FormatTime(c.GrantedAt),
-			fmtOpt(c.ExpiresAt), c.EvidenceSHA256, fmtOpt(c.WithdrawnAt)); err != nil {
-			return s.mapErr(fmt.Errorf("consent %s", c.ID), err)
-		}
-		_, err := appendEvent(ctx, tx, now, actor, "consent.recorded", "consent:"+c.ID, map[string]any{
-			"subject": c.SubjectID, "scope": c.Scope, "notice_version": c.NoticeVersion, "channel": c.Channel,
-			"granted_at": review.FormatTime(c.GrantedAt), "expires_at": fmtOpt(c.ExpiresAt),
-			"evidence_sha256": c.EvidenceSHA256, "subject_name_hash": s.phash("subject_name", c.SubjectName)})
+	var oldWithdrawn string
+	err := tx.QueryRowContext(ctx, `SELECT withdrawn_at FROM consents WHERE id = ?`, c.ID).Scan(&oldWithdrawn)
+	exists := err == nil
+	if err != nil && err != sql.ErrNoRows {
 		return err
-	})
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, subject_id, subject_name, scope, notice_version, channel,
+		granted_at, expires_at, evidence_sha256, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+		ON CONFLICT(id) DO UPDATE SET subject_id = excluded.subject_id, subject_name = excluded.subject_name,
+		scope = excluded.scope, notice_version = excluded.notice_version, channel = excluded.channel,
+		granted_at = excluded.granted_at, expires_at = excluded.expires_at, evidence_sha256 = excluded.evidence_sha256`,
+		c.ID, c.SubjectID, c.SubjectName, c.Scope, c.NoticeVersion, c.Channel, review.FormatTime(c.GrantedAt),
+		fmtOpt(c.ExpiresAt), c.EvidenceSHA256); err != nil {
+		return s.mapErr(fmt.Errorf("consent %s", c.ID), err)
+	}
+	kind := "consent.recorded"
+	if exists {
+		kind = "consent.updated"
+	}
+	if _, err := appendEvent(ctx, tx, now, actor, kind, "consent:"+c.ID, map[string]any{
+		"subject": c.SubjectID, "scope": c.Scope, "notice_version": c.NoticeVersion, "channel": c.Channel,
+		"granted_at": review.FormatTime(c.GrantedAt), "expires_at": fmtOpt(c.ExpiresAt),
+		"evidence_sha256": c.EvidenceSHA256, "subject_name_hash": s.phash("subject_name", c.SubjectName)}); err != nil {
+		return err
+	}
+	if !c.WithdrawnAt.IsZero() && oldWithdrawn == "" {
+		_, err := s.withdrawTx(ctx, tx, now, actor, c.ID, c.WithdrawnAt)
+		return err
+	}
+	return nil
 }
 
 // Consent returns one consent record or ENOTFOUND.
@@ -121,17 +143,22 @@ func (s *DB) Consent(ctx context.Context, id string) (review.Consent, error) {
 
 // PutRealName records a real-name verification result (DSP Art. 9).
 func (s *DB) PutRealName(ctx context.Context, actor string, r review.RealName) error {
-	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO real_names (user_id, method, result, verified_at, masked_id, id_hash)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET method = excluded.method, result = excluded.result,
-			verified_at = excluded.verified_at, masked_id = excluded.masked_id, id_hash = excluded.id_hash`,
-			r.UserID, r.Method, r.Result, review.FormatTime(r.VerifiedAt), r.MaskedID, r.IDHash); err != nil {
-			return s.mapErr(fmt.Errorf("real-name record of %s", r.UserID), err)
-		}
-		_, err := appendEvent(ctx, tx, now, actor, "realname.recorded", "user:"+r.UserID, map[string]any{
-			"method": r.Method, "result": r.Result, "verified_at": review.FormatTime(r.VerifiedAt), "id_hash": r.IDHash})
+	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error { return s.putRealNameTx(ctx, tx, now, actor, r) })
+}
+
+func (s *DB) putRealNameTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, r review.RealName) error {
+	if err := r.Validate(); err != nil {
 		return err
-	})
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO real_names (user_id, method, result, verified_at, masked_id, id_hash)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET method = excluded.method, result = excluded.result,
+		verified_at = excluded.verified_at, masked_id = excluded.masked_id, id_hash = excluded.id_hash`,
+		r.UserID, r.Method, r.Result, review.FormatTime(r.VerifiedAt), r.MaskedID, r.IDHash); err != nil {
+		return s.mapErr(fmt.Errorf("real-name record of %s", r.UserID), err)
+	}
+	_, err := appendEvent(ctx, tx, now, actor, "realname.recorded", "user:"+r.UserID, map[string]any{
+		"method": r.Method, "result": r.Result, "verified_at": review.FormatTime(r.VerifiedAt), "id_hash": r.IDHash})
+	return err
 }
 
 // RecordIntakeError records that the delivery called name (its sidecar or

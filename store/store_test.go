@@ -322,3 +322,73 @@ func TestWriteLockGivesBusyError(t *testing.T) {
 		t.Fatalf("status under a write lock: %v", err)
 	}
 }
+
+func TestWithdrawingConsentReopensDecidedItems(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	if err := db.PutConsent(ctx, "system", review.Consent{ID: "CN-1", SubjectID: "s-1", SubjectName: "李四", Scope: "face",
+		GrantedAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for i := 0; i < 3; i++ {
+		n := newItem(i)
+		n.Item.Category = "face_swap"
+		n.ConsentIDs = []string{"CN-1"}
+		it, err := db.CreateItem(ctx, "system", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	// Two are approved, one is still waiting.
+	for i := 0; i < 2; i++ {
+		it, err := db.Claim(ctx, "reviewer1", review.QueueLive, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Apply(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.WithdrawConsent(ctx, "manager", "CN-1", time.Now())
+	if err != nil || n != 2 {
+		t.Fatalf("withdraw re-opened %d items, %v; want 2", n, err)
+	}
+	for _, id := range ids {
+		it, _ := db.Item(ctx, id)
+		if it.State != review.StateQueued {
+			t.Errorf("item %d is %s after the withdrawal", id, it.State)
+		}
+		evs, _ := db.EventsFor(ctx, fmt.Sprintf("item:%d", id))
+		if last := evs[len(evs)-1]; id != ids[2] && last.Kind != "item.reopened" {
+			t.Errorf("item %d: last event %s", id, last.Kind)
+		}
+	}
+	if _, err := db.WithdrawConsent(ctx, "manager", "CN-1", time.Now()); review.ErrorCode(err) != review.ECONFLICT {
+		t.Errorf("second withdrawal: %v", err)
+	}
+	c, _ := db.Consent(ctx, "CN-1")
+	if c.ValidAt(time.Now().Add(time.Minute)) {
+		t.Error("a withdrawn consent is still valid")
+	}
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	b := review.ImportBatch{Kind: "services", FileName: "s.csv", FileSHA256: strings.Repeat("0", 64),
+		Services: []review.Service{{Name: "A", Category: "other"}}}
+	if _, err := db.Import(ctx, "admin", b); err != nil {
+		t.Fatal(err)
+	}
+	bad := review.ImportBatch{Kind: "realname", FileName: "r.csv", FileSHA256: strings.Repeat("1", 64),
+		RealNames: []review.RealName{{UserID: "u-1", Method: "mobile", Result: "verified", VerifiedAt: time.Now()},
+			{UserID: "u-2", Method: "telepathy", Result: "verified", VerifiedAt: time.Now()}}}
+	if _, err := db.Import(ctx, "admin", bad); err == nil {
+		t.Fatal("a batch with a bad record was stored")
+	}
+	if _, err := db.RealNameOf(ctx, "u-1"); review.ErrorCode(err) != review.ENOTFOUND {
+		t.Fatalf("half a failed batch is stored: %v", err)
+	}
+}

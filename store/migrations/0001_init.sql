@@ -57,9 +57,10 @@ CREATE TABLE items (
   lease_until   TEXT NOT NULL DEFAULT '',
   updated_at    TEXT NOT NULL
 ) STRICT;
--- The claim query walks this index: waiting items by queue, priority, age.
-CREATE INDEX items_waiting ON items (state, priority DESC, received_at, id)
-  WHERE state IN ('queued','escalated');
+-- The claim query walks this index: waiting items by state, priority, age.
+-- (A partial index would not serve it: SQLite cannot prove that
+-- state = 'queued' implies state IN ('queued','escalated').)
+CREATE INDEX items_waiting ON items (state, priority DESC, received_at, id);
 CREATE INDEX items_leases ON items (lease_until) WHERE state = 'in_review';
 CREATE INDEX items_user ON items (user_id);
 
