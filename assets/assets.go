@@ -23,7 +23,7 @@ var translations embed.FS
 // AppIcon is the application icon, a 256×256 PNG drawn for SynthReview (see
 // icons/README.md); AppIconSVG is its scalable source.
 //
-//go:embed icons/app.png
+//go:embed icon.png
 var AppIcon []byte
 
 // AppIconSVG is the application icon as SVG.

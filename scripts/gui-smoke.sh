@@ -7,7 +7,7 @@ bin="$1"; work="$2"
 mkdir -p "$work"
 "$bin" demo --workspace "$work/ws" > /dev/null 2>&1
 export DISPLAY=:97
-Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp > "$work/xvfb.log" 2>&1 &
+Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp -noreset > "$work/xvfb.log" 2>&1 &
 xvfb=$!
 trap 'kill $gui $xvfb 2>/dev/null || true' EXIT
 gui=""
