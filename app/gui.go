@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"synthreview/review"
 	"synthreview/ui"
@@ -29,8 +30,15 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	a := c.io.NewFyneApp()
 	a.Settings().SetTheme(ui.Theme())
 	win := ui.NewMainWindow(a, ui.Deps{Status: workspaceStatus{w}, Run: func(job func()) { go job() }})
+	// The inbox is watched while the workstation is open (issue 7).
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan error, 1)
+	go func() {
+		watched <- w.newIntake(func(s string) { fmt.Fprintln(c.io.Err, s) }).Watch(watchCtx, 5*time.Second, nil)
+	}()
 	win.ShowAndRun()
-	return nil
+	stopWatch()
+	return <-watched
 }
 
 // workspaceStatus fills in the workspace folder the store does not know.
