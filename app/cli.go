@@ -20,6 +20,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"synthreview/app/markcmd"
 	"synthreview/app/scancmd"
 	"synthreview/review"
 )
@@ -67,6 +68,7 @@ func init() {
 		{"watch", "watch [--workspace DIR]", "run the inbox watcher without the GUI", cmdWatch},
 		{"import", "import --as ADMIN --kind KIND FILE", "import a registry: provider, services, assessments, realname or consent (docs/imports.md)", cmdImport},
 		{"consent", "consent withdraw --as MANAGER ID", "withdraw a consent record; decided items that relied on it are re-opened", cmdConsent},
+		{"mark", "mark --produce-id ID --producer CODE [--label 1] [--visible TEXT] [--position br] [--propagator CODE --propagate-id ID] [--json] IN OUT", "write the implicit (and a visible) label into a copy; never weakens a label", nil},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},
@@ -91,6 +93,8 @@ func Run(ctx context.Context, args []string, sio IO) int {
 		return 0
 	case "scan":
 		return scancmd.Run(ctx, args, sio.Out, sio.Err)
+	case "mark":
+		return markcmd.Run(ctx, args, sio.In, sio.Out, sio.Err)
 	}
 	for _, cmd := range commands {
 		if cmd.name != name || cmd.run == nil {

@@ -169,6 +169,12 @@ func TestMarkJPEGKeepsExifAndReencodes(t *testing.T) {
 	if !bytes.Contains(data, []byte("SynthCam")) {
 		t.Error("EXIF Make lost")
 	}
+	// Quality 95: the luminance table is the standard one scaled by 0.1
+	// (zigzag order 16 11 12 14 12 10 16 14 → 2 1 1 1 1 1 2 1).
+	dqt := bytes.Index(data, []byte{0xFF, 0xDB})
+	if dqt < 0 || !bytes.Equal(data[dqt+5:dqt+13], []byte{2, 1, 1, 1, 1, 1, 2, 1}) {
+		t.Errorf("JPEG not re-encoded at quality 95: DQT starts % x", data[dqt:dqt+13])
+	}
 	rep := scanWithVisible(t, data)
 	if rep.Verdict != "conforming" || len(rep.Explicit) != 1 || rep.Explicit[0].Text != "人工智能合成" {
 		t.Errorf("scan: %s %+v %+v", rep.Verdict, rep.Explicit, rep.Findings)

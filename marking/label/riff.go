@@ -24,6 +24,9 @@ func parseRIFF(data []byte, form string) ([]riffChunk, []byte, error) {
 		return nil, nil, fmt.Errorf("not a RIFF %s file", form)
 	}
 	size := uint64(binary.LittleEndian.Uint32(data[4:]))
+	if size < 4 {
+		return nil, nil, fmt.Errorf("RIFF header declares %d bytes, too few for its form type", size)
+	}
 	if 8+size > uint64(len(data)) {
 		return nil, nil, fmt.Errorf("RIFF truncated: header declares %d bytes, the file has %d", 8+size, len(data))
 	}

@@ -2,6 +2,7 @@ package visible
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"sort"
 )
@@ -146,6 +147,16 @@ func lumaRow(img image.Image, y int, buf []uint8) {
 		row := m.Pix[m.PixOffset(b.Min.X, y):]
 		for x := range buf {
 			buf[x] = luma8(row[4*x], row[4*x+1], row[4*x+2])
+		}
+		return
+	case *image.Paletted:
+		var lut [256]uint8
+		for i, c := range m.Palette {
+			lut[i] = color.GrayModel.Convert(c).(color.Gray).Y
+		}
+		row := m.Pix[m.PixOffset(b.Min.X, y):]
+		for x := range buf {
+			buf[x] = lut[row[x]]
 		}
 		return
 	}

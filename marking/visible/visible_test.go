@@ -3,6 +3,7 @@ package visible
 import (
 	"bytes"
 	"image"
+	"image/gif"
 	"image/png"
 	"math"
 	"os"
@@ -366,4 +367,25 @@ func FuzzLoadCrop(f *testing.F) {
 			Detect(genImage("white", 64, 64, 1), b)
 		}
 	})
+}
+
+// Paletted images (GIF) are read through their palette.
+func TestDetectPalettedImage(t *testing.T) {
+	bank := mustBank(t)
+	m, pl, err := Draw(genImage("gradient", 480, 360, 8), "AI生成", Options{Position: BottomLeft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gif.Encode(&buf, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := Detect(g, bank)
+	if len(ds) != 1 || !ds[0].Box.Overlaps(pl.Plate) || ds[0].Text != "AI生成" {
+		t.Errorf("paletted: %+v, plate %v", ds, pl.Plate)
+	}
 }
