@@ -57,15 +57,13 @@ func (s *scanner) gif() {
 						raw = raw[:i]
 					}
 					s.xmp("gif:AppExt:XMP", raw)
-				} else if start+12 <= len(b) && b[start] == 11 && bytes.Contains(bytes.ToUpper(b[start+1:start+12]), []byte("AIGC")) {
+				} else if start+12 <= len(b) && b[start] == 11 && indexFoldASCII(b[start+1:start+12], "AIGC") >= 0 {
 					s.addLabel(candidate{carrier: CarrierOther, location: "gif:AppExt:" + safeType(string(b[start+1:start+12])), named: true,
 						payload: joinSubBlocks(b, start+12), nonstandard: "label in a GIF application extension that is not XMP"})
 				}
 			case 0xFE:
 				text := joinSubBlocks(b, start)
-				if bytes.Contains(text, []byte("AIGC")) {
-					s.bareLabels("gif:Comment", text, CarrierOther, "label JSON in a GIF comment extension, not XMP")
-				}
+				s.otherField(CarrierOther, "gif:Comment", text, "label JSON in a GIF comment extension, not XMP")
 			}
 			off = end
 		case 0x2C: // image descriptor

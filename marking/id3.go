@@ -147,8 +147,8 @@ func (s *scanner) id3(where string, b []byte) int {
 			desc, val := splitEncoded(data[0], data[1:])
 			if strings.EqualFold(strings.TrimSpace(desc), "AIGC") {
 				s.addLabel(candidate{carrier: CarrierID3, location: loc + ":AIGC", named: true, payload: []byte(val)})
-			} else if strings.Contains(val, "AIGC") {
-				s.bareLabels(loc+":"+clip(desc, 40), []byte(val), CarrierID3, "label JSON in ID3 TXXX "+clip(desc, 40)+", not TXXX AIGC")
+			} else {
+				s.otherField(CarrierID3, loc+":"+clip(desc, 40), []byte(val), "label JSON in ID3 TXXX "+clip(desc, 40)+", not TXXX AIGC")
 			}
 		case "COMM", "COM":
 			if len(data) < 4 {
@@ -158,8 +158,8 @@ func (s *scanner) id3(where string, b []byte) int {
 			if strings.EqualFold(strings.TrimSpace(desc), "AIGC") {
 				s.addLabel(candidate{carrier: CarrierOther, location: loc + ":AIGC", named: true, payload: []byte(val),
 					nonstandard: "label in an ID3 COMM frame, not TXXX"})
-			} else if strings.Contains(val, "AIGC") {
-				s.bareLabels(loc, []byte(val), CarrierOther, "label JSON in an ID3 COMM frame, not TXXX")
+			} else {
+				s.otherField(CarrierOther, loc, []byte(val), "label JSON in an ID3 COMM frame, not TXXX")
 			}
 		case "PRIV":
 			if i := bytes.IndexByte(data, 0); i >= 0 && strings.EqualFold(string(data[:i]), "AIGC") {

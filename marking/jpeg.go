@@ -140,8 +140,8 @@ func (s *scanner) jpeg() {
 			if m == 0xFE {
 				name = "COM"
 			}
-			if bytes.Contains(seg, []byte("AIGC")) {
-				s.bareLabels("jpeg:"+name, seg, CarrierOther, "label JSON in a JPEG "+name+" segment, not in XMP or EXIF UserComment")
+			if bytes.Contains(seg, []byte("AIGC")) || m == 0xFE {
+				s.otherField(CarrierOther, "jpeg:"+name, seg, "label JSON in a JPEG "+name+" segment, not in XMP or EXIF UserComment")
 			} else if bytes.Contains(seg, []byte("<x:xmpmeta")) {
 				s.trailing("jpeg:"+name, seg)
 			}

@@ -155,6 +155,15 @@ type Report struct {
 	Verdict               string       `json:"verdict"`
 	Findings              []Finding    `json:"findings"`
 	Error                 string       `json:"error"`
+	// PDQ is the perceptual hash of the decoded image (full scans only),
+	// for the feature library (DSP Art. 10).
+	PDQ *PDQ `json:"pdq,omitempty"`
+}
+
+// PDQ is a PDQ perceptual hash (256 bits, hex) and its quality (0–100).
+type PDQ struct {
+	Hash    string `json:"hash"`
+	Quality int    `json:"quality"`
 }
 
 // Implicit is one implicit label found in one carrier.

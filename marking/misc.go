@@ -271,7 +271,7 @@ func (s *scanner) ogg() {
 		b = b[:1<<20]
 	}
 	for i, n := 0, 0; n < 4; n++ {
-		j := bytes.Index(bytes.ToUpper(b[i:]), []byte("AIGC="))
+		j := indexFoldASCII(b[i:], "AIGC=")
 		if j < 0 {
 			return
 		}
@@ -410,6 +410,28 @@ func pdfText(b []byte) []byte {
 }
 
 func utf8Valid(b []byte) bool { return utf8.Valid(b) }
+
+// indexFoldASCII finds an ASCII pattern in binary data, ignoring ASCII case
+// (bytes.ToUpper would rewrite invalid UTF-8 and shift offsets).
+func indexFoldASCII(b []byte, pat string) int {
+	for i := 0; i+len(pat) <= len(b); i++ {
+		j := 0
+		for j < len(pat) && asciiUpper(b[i+j]) == pat[j] {
+			j++
+		}
+		if j == len(pat) {
+			return i
+		}
+	}
+	return -1
+}
+
+func asciiUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 32
+	}
+	return c
+}
 
 // looksTextual reports whether b has no NUL and few control bytes, i.e. is
 // meant as text in some encoding.

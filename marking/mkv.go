@@ -146,8 +146,8 @@ func (s *scanner) mkvChildren(b []byte, where string, depth int) {
 		loc := where + ":" + clip(name, 40)
 		if strings.EqualFold(strings.TrimSpace(name), "AIGC") {
 			s.addLabel(candidate{carrier: CarrierMKV, location: loc, named: true, payload: value})
-		} else if strings.Contains(string(value), "AIGC") {
-			s.bareLabels(loc, value, CarrierMKV, "label JSON in Matroska tag "+clip(name, 40)+", not AIGC")
+		} else {
+			s.otherField(CarrierMKV, loc, value, "label JSON in Matroska tag "+clip(name, 40)+", not AIGC")
 		}
 	}
 }

@@ -200,8 +200,8 @@ func (s *scanner) mp4Ilst(b []byte, keys []string, where string) {
 			switch {
 			case strings.EqualFold(short, "AIGC"):
 				s.addLabel(candidate{carrier: CarrierMP4, location: loc, named: true, payload: v})
-			case bytes.Contains(v, []byte("AIGC")):
-				s.bareLabels(loc, v, CarrierMP4, "label JSON in MP4 metadata item "+clip(key, 40)+", not key AIGC")
+			default:
+				s.otherField(CarrierMP4, loc, v, "label JSON in MP4 metadata item "+clip(key, 40)+", not key AIGC")
 			}
 		}
 	}

@@ -171,7 +171,7 @@ func (s *scanner) pngText(where string, kw, text []byte) {
 		}
 	default:
 		t := trimPayload(text)
-		if len(t) > 0 && (t[0] == '{' || bytes.HasPrefix(bytes.ToUpper(t[:min(4, len(t))]), []byte("AIGC"))) {
+		if len(t) > 0 && (t[0] == '{' || indexFoldASCII(t[:min(4, len(t))], "AIGC") == 0) {
 			s.addLabel(candidate{carrier: CarrierPNGText, location: loc, payload: text,
 				nonstandard: "label JSON in a PNG text chunk keyed " + clip(k, 40) + ", not AIGC"})
 		} else if bytes.Contains(text, []byte("<x:xmpmeta")) {
@@ -242,6 +242,22 @@ func (s *scanner) trailing(where string, b []byte) {
 		if j := bytes.Index(b[i:], []byte("</x:xmpmeta>")); j >= 0 {
 			s.xmp(where+":xmp", b[i:i+j+len("</x:xmpmeta>")])
 		}
+	}
+}
+
+// otherField looks at a metadata value whose key does not name AIGC: a JSON
+// object that is a label (wrapped, or with at least two of the seven keys)
+// or AIGC{…} blobs inside it are reported, with an info finding that the
+// carrier is not the standard one.
+func (s *scanner) otherField(carrier, where string, v []byte, note string) {
+	t := trimPayload(v)
+	if len(t) > 0 && t[0] == '{' {
+		if s.addLabel(candidate{carrier: carrier, location: where, payload: t, nonstandard: note}) {
+			return
+		}
+	}
+	if bytes.Contains(v, []byte("AIGC")) {
+		s.bareLabels(where, v, carrier, note)
 	}
 }
 

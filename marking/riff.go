@@ -119,8 +119,8 @@ func (s *scanner) riffInfo(data []byte, where string) {
 		loc := where + ":" + strings.TrimRight(safeType(id), " ")
 		if strings.EqualFold(id, "AIGC") {
 			s.addLabel(candidate{carrier: CarrierRIFF, location: loc, named: true, payload: v})
-		} else if bytes.Contains(v, []byte("AIGC")) {
-			s.bareLabels(loc, v, CarrierRIFF, "label JSON in LIST/INFO entry "+safeType(id)+", not AIGC")
+		} else {
+			s.otherField(CarrierRIFF, loc, v, "label JSON in LIST/INFO entry "+safeType(id)+", not AIGC")
 		}
 		off += 8 + int(size) + int(size%2)
 	}

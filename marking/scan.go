@@ -31,6 +31,10 @@ type scanner struct {
 	tooMany       int
 	seen          map[string]bool // de-duplicates findings
 	xmpPackets    int
+	// inText is set while XMP found inside a text output is read: such text
+	// may merely quote XMP (a script, a document about XMP), so only labels
+	// that parse are reported and malformed XML is not a finding.
+	inText bool
 }
 
 // Scan reads every mark in data and judges it. Path and SHA256 are left for

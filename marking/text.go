@@ -46,7 +46,9 @@ func (s *scanner) text() {
 		s.find(CodeExplicitMissing, "no explicit notice such as \"AI生成\" or \"人工智能合成\" at the start or end of the text (GB 45438 5.1); a warning because a plain scan does not know the service category")
 	}
 	if bytes.Contains(b, []byte("<x:xmpmeta")) {
+		s.inText = true
 		s.rawXMPScan("text") // SVG and other XML outputs may embed XMP
+		s.inText = false
 	}
 	if len(s.rep.Implicit) == 0 && bytes.Contains(b, []byte("AIGC")) {
 		s.bareLabelsMode("text:inline", b, CarrierOther, "label JSON inside the text, a place no guide defines", true)

@@ -80,6 +80,7 @@ func (s *scanner) xmp(location string, packet []byte) xmpResult {
 			return
 		}
 		found++
+		c.lenient = s.inText
 		s.addLabel(c)
 	}
 	mkCand := func(prefix, local, uri, form string) candidate {
@@ -95,7 +96,7 @@ func (s *scanner) xmp(location string, packet []byte) xmpResult {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			if !errors.Is(err, io.EOF) {
+			if !errors.Is(err, io.EOF) && !s.inText {
 				s.find(CodeFileMalformed, fmt.Sprintf("%s: XMP is not well-formed XML: %v", location, err))
 				if found == 0 {
 					s.xmpLenient(location, packet)
@@ -271,10 +272,36 @@ func (s *scanner) xmpLenient(location string, packet []byte) {
 			continue
 		}
 		c := candidate{carrier: CarrierXMP, location: location, named: true, payload: []byte(xmlUnescape(string(val)))}
-		c.nsBad = true
-		c.namespace = "(XMP not well-formed; namespace unknown)"
+		// The prefix before ":AIGC" and its xmlns declaration, by text.
+		p := at - 5
+		for p > 0 && isNameByte(packet[p-1]) {
+			p--
+		}
+		if p >= 2 && packet[p-1] == '/' && packet[p-2] == '<' {
+			continue // a closing tag
+		}
+		prefix := string(packet[p : at-5])
+		c.namespace = "(XMP not well-formed; namespace of prefix " + prefix + " not found)"
+		for _, q := range []string{`"`, `'`} {
+			decl := []byte("xmlns:" + prefix + "=" + q)
+			if k := bytes.Index(packet, decl); k >= 0 {
+				rest := packet[k+len(decl):]
+				if e := bytes.Index(rest, []byte(q)); e >= 0 {
+					c.namespace = string(rest[:e])
+				}
+			}
+		}
+		c.nsBad = c.namespace != TC260Namespace
+		c.xmpForm = "element"
+		if bytes.HasPrefix(packet[at:], []byte(`=`)) {
+			c.xmpForm = "attribute"
+		}
 		s.addLabel(c)
 	}
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 func xmlUnescape(v string) string {
@@ -296,7 +323,9 @@ func (s *scanner) rawXMPScan(prefix string) {
 		start := off + i
 		end := bytes.Index(b[start:], []byte("</x:xmpmeta>"))
 		if end < 0 {
-			s.truncated(fmt.Sprintf("%s:xmpmeta@%d", prefix, start))
+			if !s.inText {
+				s.truncated(fmt.Sprintf("%s:xmpmeta@%d", prefix, start))
+			}
 			return
 		}
 		stop := start + end + len("</x:xmpmeta>")

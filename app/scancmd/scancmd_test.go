@@ -176,3 +176,13 @@ func TestCancelledScanStillEnds(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkspaceAcceptedNotUsed(t *testing.T) {
+	code, out, stderr := run(t, "--json", "--workspace", t.TempDir(), filepath.Join(fixtures, "et_xmp.png"))
+	if code != 0 || !strings.Contains(stderr, "not resolved yet") || len(lines(t, out)) != 1 {
+		t.Errorf("exit %d stderr %q", code, stderr)
+	}
+	if code, _, _ := run(t, "--workspace", filepath.Join(fixtures, "et_xmp.png"), fixtures); code != 2 {
+		t.Errorf("--workspace on a file: exit %d, want 2", code)
+	}
+}

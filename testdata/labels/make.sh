@@ -105,6 +105,9 @@ PYEOF
 ## ImageMagick
 convert -size 16x16 xc:green -set AIGC "$WRAPPED" im_text.png
 convert -size 16x16 xc:green -set comment "AIGC$INNER" im_comment.jpg
+# Converting a labelled JPEG: ImageMagick keeps the XMP as a hex "Raw profile
+# type xmp" zTXt chunk and also copies the property into a "TC260:AIGC" zTXt.
+convert et_xmp.jpg im_from_jpeg.png
 
 ## Hand-built bytes (python3 standard library)
 $PY - "$INNER" "$WRAPPED" <<'PYEOF'
@@ -179,4 +182,27 @@ open("hb_front_matter.md", "w", encoding="utf-8").write(
     "  PropagateID: \"TXT20251128000001\"\n  ReservedCode2: \"\"\n---\n\n由AI生成的示例文本。\n")
 open("hb_plain.txt", "w", encoding="utf-8").write("A plain note with no notice at all.\n")
 PYEOF
+## ExifTool again, on bases from the other writers: XMP in MP4 (uuid box),
+## XMP in PDF, and the PDF Info key /AIGC (one implementation's carrier).
+cp ff_nolabel.mp4 et_xmp.mp4;  $ET "-XMP-TC260:AIGC=$INNER" et_xmp.mp4
+$PY - <<'PYEOF'
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"]
+out, offs = b"%PDF-1.4\n", []
+for i, o in enumerate(objs):
+    offs.append(len(out)); out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+x = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+for o in offs:
+    out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open("hb_base.pdf", "wb").write(out)
+PYEOF
+cat > "$T/pdf.config" <<'CFG'
+%Image::ExifTool::UserDefined = ( 'Image::ExifTool::PDF::Info' => { AIGC => { } } );
+1;
+CFG
+cp hb_base.pdf et_xmp.pdf;  $ET "-XMP-TC260:AIGC=$INNER" et_xmp.pdf
+mv hb_base.pdf et_info.pdf; exiftool -config "$T/pdf.config" -q -m -overwrite_original "-PDF:AIGC=$INNER" et_info.pdf
+
 ls -l
