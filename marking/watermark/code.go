@@ -5,17 +5,17 @@ import (
 	"crypto/sha256"
 )
 
-// Channel code: the 104-bit message (72 payload bits + a 32-bit keyed check)
+// Channel code: the 112-bit message (72 payload bits + a 40-bit keyed check)
 // is protected by the K=7, rate-1/3 convolutional code with generators 133,
 // 171, 165 (octal; the code of LTE and many satellite links), terminated
 // with 6 zero bits, and decoded by a soft-decision Viterbi decoder.
 const (
 	msgBits    = 72
-	macBits    = 32
-	infoBits   = msgBits + macBits // 104
+	macBits    = 40
+	infoBits   = msgBits + macBits // 112
 	constraint = 7
 	tailBits   = constraint - 1
-	codedBits  = 3 * (infoBits + tailBits) // 330
+	codedBits  = 3 * (infoBits + tailBits) // 354
 	numStates  = 1 << (constraint - 1)
 )
 
@@ -113,15 +113,15 @@ func viterbi(soft []float64, nInfo int) []uint8 {
 	return out[:nInfo]
 }
 
-// mac is the 32-bit keyed check over the 72 message bits:
-// HMAC-SHA-256(secret, "synthreview-wm-mac-v1" ‖ message bytes), first 4
-// bytes. A forged or random codeword passes with probability 2⁻³².
-func mac(secret []byte, msg []uint8) uint32 {
+// mac is the 40-bit keyed check over the 72 message bits:
+// HMAC-SHA-256(secret, "synthreview-wm-mac-v1" ‖ message bytes), first 5
+// bytes. A forged or random codeword passes with probability 2⁻⁴⁰.
+func mac(secret []byte, msg []uint8) uint64 {
 	h := hmac.New(sha256.New, secret)
 	h.Write([]byte("synthreview-wm-mac-v1"))
 	h.Write(packBits(msg))
 	s := h.Sum(nil)
-	return uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3])
+	return uint64(s[0])<<32 | uint64(s[1])<<24 | uint64(s[2])<<16 | uint64(s[3])<<8 | uint64(s[4])
 }
 
 // packBits packs 0/1 bits MSB-first into bytes.

@@ -14,15 +14,15 @@
 // side is at most 1200 px) a cell is 2×2 pixels, so a tile is 128 px; at
 // full resolution a cell is 2·2^level pixels. Half of the cells, chosen by
 // the key, carry a fixed ±1 synchronisation chip; the other half carry the
-// 330 bits of the coded payload, each spread over 6–7 cells with its own
+// 354 bits of the coded payload, each spread over 5–6 cells with its own
 // keyed ±1 chip. The strength follows local contrast (7×7 standard
 // deviation) and is scaled to an RMS luma change of 2.8 levels: PSNR ≈
 // 39 dB, above the 38 dB target.
 //
 // The payload is 72 bits (mode, 64-bit value, 7 version bits): a ProduceID
 // of up to 12 characters of [A-Z0-9-] in base 38, or the first 8 bytes of
-// SHA-256 of a longer one. A 32-bit keyed check (HMAC-SHA-256) follows, and
-// the 104 bits are coded with the K=7 rate-1/3 convolutional code (133, 171,
+// SHA-256 of a longer one. A 40-bit keyed check (HMAC-SHA-256) follows, and
+// the 112 bits are coded with the K=7 rate-1/3 convolutional code (133, 171,
 // 165 octal), terminated, and decoded by soft-decision Viterbi.
 //
 // Detection needs no original. The luma is whitened (minus its 5×5 mean,
@@ -41,13 +41,15 @@
 //
 // # False positives
 //
-// A mark is reported only when the keyed 32-bit check of a decoded message
+// A mark is reported only when the keyed 40-bit check of a decoded message
 // matches: for an unmarked picture, or a picture marked with another key, a
-// decode attempt passes with probability 2⁻³² ≈ 2.3·10⁻¹⁰. At most three
+// decode attempt passes with probability 2⁻⁴⁰ ≈ 9.1·10⁻¹³. At most three
 // attempts are made per key (and only when the sync peak stands five
 // standard deviations above its background), so the designed rate is at
-// most 3 × 2⁻³² ≈ 7·10⁻¹⁰ per picture and key, below one in a billion; with
-// k keys in the ring it is k times that. Over the project photos, their
+// most 3 × 2⁻⁴⁰ ≈ 2.7·10⁻¹² per picture and key, far below one in a
+// billion; with k keys in the ring it is k times that (still under 10⁻⁹
+// for 300 keys). The sync gate is not counted: on unmarked pictures about a
+// quarter of the sync peaks pass it, so the check carries the guarantee. Over the project photos, their
 // resized copies and hundreds of random crops (bench/watermark/run.sh) none
 // has been reported.
 //
@@ -56,7 +58,8 @@
 // bench/watermark/run.sh measures recovery on natural photos after JPEG
 // quality 60; resizing to 50 %; cropping to 92 % at random offsets;
 // brightness and contrast +10 %; 75 % resizing then JPEG quality 70; and
-// harder stress cases. Rotation, mirroring, strong aspect-ratio changes and
+// harder stress cases. Embed needs at least 256 px on the shorter side (two
+// tiles), and a copy downscaled to half of that still decodes. Rotation, mirroring, strong aspect-ratio changes and
 // screen photography are out of scope: the mark does not search rotations.
 //
 // Forbidden imports (style.md §2): Fyne, database/sql, review, store/...,

@@ -28,9 +28,10 @@ const (
 	maskMin, maskMax = 0.3, 2.5
 	maskRadius       = 3
 
-	// MinSide is the shortest side Embed accepts (one tile at the smallest
-	// cell size); MaxPixels bounds the work on hostile input.
-	MinSide   = 128
+	// MinSide is the shortest side Embed accepts: detection needs two
+	// tiles (2 × 128 px) along each side to see the period. MaxPixels bounds
+	// the work on hostile input.
+	MinSide   = 256
 	MaxPixels = 1 << 26 // 67 megapixels: about 0.4 GB of working memory
 )
 
@@ -51,7 +52,7 @@ func canonicalLevel(w, h int) int {
 
 // Embed returns a copy of img carrying p under key: a keyed tile of
 // 64×64 cells (sync chips and the convolutionally coded payload with its
-// 32-bit keyed check), repeated over the picture, added to luma (the same
+// 40-bit keyed check), repeated over the picture, added to luma (the same
 // amount to R, G and B, so chroma is unchanged) with strength following the
 // local contrast. Alpha is kept. Errors: an empty key, an invalid literal
 // payload, or a picture whose shorter side is under MinSide or with more
@@ -122,7 +123,7 @@ func codeword(secret []byte, msg []uint8) []uint8 {
 	info := make([]uint8, 0, infoBits)
 	info = append(info, msg...)
 	m := mac(secret, msg)
-	for i := 31; i >= 0; i-- {
+	for i := macBits - 1; i >= 0; i-- {
 		info = append(info, uint8(m>>i&1))
 	}
 	return convEncode(info)

@@ -8,7 +8,7 @@ import (
 
 // Tile geometry: the mark is a 64×64-cell tile repeated over the picture.
 // Half of the cells (chosen by the key) carry a fixed keyed ±1 synchronisation
-// chip; the other half carry the 330 coded bits, each spread over 6 or 7
+// chip; the other half carry the 354 coded bits, each spread over 5 or 6
 // cells with a keyed ±1 chip.
 const (
 	tileCells = 64

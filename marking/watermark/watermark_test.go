@@ -247,16 +247,21 @@ func TestNoKeysMeansNotChecked(t *testing.T) {
 func TestEmbedRejects(t *testing.T) {
 	ring := mustRing(t, 10)
 	key, _ := ring.Current()
-	small := image.NewNRGBA(image.Rect(0, 0, 100, 400))
-	if _, err := Embed(small, key, EncodeProduceID("A")); !errors.Is(err, ErrImageSize) {
-		t.Errorf("100×400: %v", err)
+	for _, sz := range [][2]int{{100, 400}, {255, 1000}, {0, 0}} {
+		small := image.NewNRGBA(image.Rect(0, 0, sz[0], sz[1]))
+		if _, err := Embed(small, key, EncodeProduceID("A")); !errors.Is(err, ErrImageSize) {
+			t.Errorf("%v: %v", sz, err)
+		}
 	}
-	ok := image.NewNRGBA(image.Rect(0, 0, 200, 200))
+	ok := image.NewNRGBA(image.Rect(0, 0, 256, 256))
 	if _, err := Embed(ok, Key{}, EncodeProduceID("A")); err == nil {
 		t.Error("empty key accepted")
 	}
-	if _, err := Embed(ok, key, Payload{Literal: "lower"}); err == nil {
-		t.Error("invalid literal accepted")
+	if _, err := Embed(ok, key, Payload{Literal: "lower"}); err == nil || errors.Is(err, ErrImageSize) {
+		t.Errorf("invalid literal: %v", err)
+	}
+	if _, err := Embed(ok, key, EncodeProduceID("A")); err != nil {
+		t.Errorf("256×256: %v", err)
 	}
 }
 
