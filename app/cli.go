@@ -92,7 +92,7 @@ func Run(ctx context.Context, args []string, sio IO) int {
 		c.usage(sio.Out)
 		return 0
 	case "scan":
-		return scancmd.Run(ctx, args, sio.Out, sio.Err)
+		return scancmd.Run(ctx, args, sio.Out, sio.Err, scanSetup(ctx))
 	case "mark":
 		return markcmd.Run(ctx, args, sio.In, sio.Out, sio.Err)
 	}

@@ -132,7 +132,10 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 
 	// Outputs reach the workspace as they would from a generation service:
 	// through the inbox and the intake path.
-	x := w.newIntake(nil)
+	x, err := w.newIntake(ctx, nil)
+	if err != nil {
+		return err
+	}
 	n := 0
 	for _, svc := range demoServices {
 		for k := 0; k < svc.count; k++ {

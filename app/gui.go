@@ -33,9 +33,12 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	// The inbox is watched while the workstation is open (issue 7).
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)
-	go func() {
-		watched <- w.newIntake(func(s string) { fmt.Fprintln(c.io.Err, s) }).Watch(watchCtx, 5*time.Second, nil)
-	}()
+	x, err := w.newIntake(ctx, func(s string) { fmt.Fprintln(c.io.Err, s) })
+	if err != nil {
+		stopWatch()
+		return err
+	}
+	go func() { watched <- x.Watch(watchCtx, 5*time.Second, nil) }()
 	win.ShowAndRun()
 	stopWatch()
 	return <-watched

@@ -8,13 +8,19 @@ import (
 
 	"synthreview/app/intake"
 	"synthreview/marking"
+	"synthreview/marking/watermark"
 	"synthreview/store/inbox"
 )
 
-// newIntake builds the intake path of a workspace.
-func (w *Workspace) newIntake(log func(string)) *intake.Intake {
+// newIntake builds the intake path of a workspace, with the full scan's
+// pixel detectors (watermark, visible labels, PDQ).
+func (w *Workspace) newIntake(ctx context.Context, log func(string)) (*intake.Intake, error) {
+	d, err := w.detectors(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return &intake.Intake{DB: w.DB, Objects: w.Objects, Inbox: inbox.Inbox{Dir: filepath.Join(w.Dir, "inbox")},
-		ScanOptions: marking.ScanOptions{}, Now: w.Now, Log: log}
+		ScanOptions: marking.ScanOptions{Pixels: d.Pixels}, Digest: watermark.DigestProduceID, Now: w.Now, Log: log}, nil
 }
 
 func cmdIngest(ctx context.Context, c *cli, args []string) error {
@@ -32,7 +38,10 @@ func cmdIngest(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer w.Close()
-	x := w.newIntake(func(s string) { fmt.Fprintln(c.io.Err, s) })
+	x, err := w.newIntake(ctx, func(s string) { fmt.Fprintln(c.io.Err, s) })
+	if err != nil {
+		return err
+	}
 	r, err := x.Ingest(ctx, pos)
 	fmt.Fprintf(c.io.Out, "taken %d, delivered again %d, rejected %d, still being written %d\n", r.Taken, r.Redelivered, r.Rejected, r.Waiting)
 	return err
@@ -50,7 +59,10 @@ func cmdWatch(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer w.Close()
-	x := w.newIntake(func(s string) { fmt.Fprintln(c.io.Err, s) })
+	x, err := w.newIntake(ctx, func(s string) { fmt.Fprintln(c.io.Err, s) })
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(c.io.Err, "watching %s (Ctrl-C stops)\n", x.Inbox.Dir)
 	last := time.Now()
 	return x.Watch(ctx, *rescan, func(r intake.Result, err error) {

@@ -20,6 +20,9 @@ type NewItem struct {
 	RuleHits   []RuleHit
 	ConsentIDs []string // consent records the generation relied on
 	Sidecar    string   // the generation record as JSON, prompt removed
+	// WatermarkDigest is the 64-bit watermark digest of the ProduceID, so a
+	// watermark read later can be resolved to it.
+	WatermarkDigest string
 }
 
 // ItemStore keeps items. CreateItem returns ECONFLICT for a ProduceID

@@ -99,6 +99,11 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 		}
 		hits = append(hits, h.RuleID+"@"+h.RuleVersion)
 	}
+	if n.WatermarkDigest != "" {
+		if err := putDigestTx(ctx, tx, n.WatermarkDigest, it.ProduceID); err != nil {
+			return it, err
+		}
+	}
 	for _, c := range n.ConsentIDs {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO item_consents (item_id, consent_id) VALUES (?, ?)`, it.ID, c); err != nil {
 			return it, err
@@ -110,6 +115,28 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 		"verdict": it.Verdict, "rule_hits": hits, "consents": n.ConsentIDs,
 	})
 	return it, err
+}
+
+func putDigestTx(ctx context.Context, tx *sql.Tx, digest, produceID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO watermark_digests (digest, produce_id) VALUES (?, ?)
+		ON CONFLICT(digest) DO NOTHING`, digest, produceID)
+	return err
+}
+
+// PutWatermarkDigest records that digest stands for produceID (mark
+// --workspace writes watermarks for outputs that intake may never see).
+func (s *DB) PutWatermarkDigest(ctx context.Context, digest, produceID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx, now time.Time) error { return putDigestTx(ctx, tx, digest, produceID) })
+}
+
+// ProduceIDForDigest resolves a watermark digest, or ENOTFOUND.
+func (s *DB) ProduceIDForDigest(ctx context.Context, digest string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT produce_id FROM watermark_digests WHERE digest = ?`, digest).Scan(&id)
+	if err == sql.ErrNoRows {
+		return "", review.Errorf(review.ENOTFOUND, "no ProduceID for watermark digest %s", digest)
+	}
+	return id, s.mapErr(fmt.Errorf("watermark digest %s", digest), err)
 }
 
 func sidecarOrEmpty(s string) string {

@@ -43,6 +43,9 @@ type Intake struct {
 	Rules   Rules
 	// ScanOptions configures the marking scan (detectors wired by app).
 	ScanOptions marking.ScanOptions
+	// Digest maps a ProduceID to its watermark payload digest, recorded so
+	// a watermark read later resolves to the item; nil records none.
+	Digest func(produceID string) string
 	// Settle is how long an output must keep its size and time before it is
 	// taken (default 1 s); Grace how long a lone file or a sidecar without
 	// its output may wait before it is an intake error (default 10 min).
@@ -255,8 +258,11 @@ func (x *Intake) handle(ctx context.Context, dir inbox.Inbox, d inbox.Delivery) 
 	sidecar := g
 	sidecar.Prompt = "" // personal data may be in the prompt: it lives in items.prompt only
 	sidecarJSON, _ := json.Marshal(sidecar)
-	created, err := x.DB.CreateItem(ctx, "system", review.NewItem{Item: item, ScanReport: string(reportJSON),
-		RuleHits: hits, ConsentIDs: g.ConsentIDs(), Sidecar: string(sidecarJSON)})
+	rec := review.NewItem{Item: item, ScanReport: string(reportJSON), RuleHits: hits, ConsentIDs: g.ConsentIDs(), Sidecar: string(sidecarJSON)}
+	if x.Digest != nil {
+		rec.WatermarkDigest = x.Digest(g.ProduceID)
+	}
+	created, err := x.DB.CreateItem(ctx, "system", rec)
 	if review.ErrorCode(err) == review.ECONFLICT {
 		// Another worker recorded the same ProduceID meanwhile.
 		if it, err2 := x.DB.ItemByProduceID(ctx, g.ProduceID); err2 == nil {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -31,12 +32,18 @@ loops skipped), one result per file in input order.
 
   --json            print one JSON object per file (JSON Lines) on stdout
   --fast            read metadata only: no pixel decode
-  --workspace DIR   accepted for watermark-digest resolution; not used yet
-                    (the watermark detector is not wired in this version)
+  --workspace DIR   use the workspace's watermark keys and resolve watermark
+                    digests to ProduceIDs (without it: the keys in the user's
+                    config folder, if any; no keys means "not-checked")
 
 Exit status: 0 when every file was read (whatever its verdict), 1 when a file
 could not be read, 2 on a usage error.
 `
+
+// Setup prepares the pixel detectors of a full scan (watermark keys, the
+// visible-label bank, digest resolution with --workspace, which may be "").
+// done releases what it opened.
+type Setup func(workspace string) (pixels func(image.Image, *marking.Report), done func(), err error)
 
 type config struct {
 	json, fast bool
@@ -97,7 +104,7 @@ type job struct {
 // Run runs the scan command with args (without the word "scan") and returns
 // the exit status: 0 when every file was read, 1 when one could not be read
 // (its line still printed, with `error` set), 2 on a usage error.
-func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, setup Setup) int {
 	cfg, err := parseArgs(args)
 	if err == errHelp {
 		fmt.Fprint(stdout, usage)
@@ -112,14 +119,23 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "scan: --workspace %s is not a folder\n", cfg.workspace)
 			return 2
 		}
-		fmt.Fprintf(stderr, "scan: note: --workspace is accepted but watermark digests are not resolved yet\n")
+	}
+	var pixels func(image.Image, *marking.Report)
+	if setup != nil && !cfg.fast {
+		p, done, err := setup(cfg.workspace)
+		if err != nil {
+			fmt.Fprintf(stderr, "scan: %v\n", err)
+			return 1
+		}
+		defer done()
+		pixels = p
 	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	workers := runtime.GOMAXPROCS(0)
-	opts := marking.ScanOptions{Fast: cfg.fast}
+	opts := marking.ScanOptions{Fast: cfg.fast, Pixels: pixels}
 	jobs := make(chan job, workers)
 	bigSem := make(chan struct{}, 1)
 	// order holds jobs in input order; its capacity bounds how far the

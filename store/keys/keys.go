@@ -215,3 +215,17 @@ func writeNew(p string, data []byte) error {
 	}
 	return f.Close()
 }
+
+// ReadFile reads a small secret file (at most 64 KiB).
+func ReadFile(p string) ([]byte, error) { return readBounded(p) }
+
+// WriteFile writes a secret file of mode 0600 durably: a temporary file,
+// fsync, then rename over p.
+func WriteFile(p string, data []byte) error {
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".new")
+	os.Remove(tmp)
+	if err := writeNew(tmp, data); err != nil {
+		return err
+	}
+	return os.Rename(tmp, p)
+}
