@@ -16,8 +16,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"synthreview/app/imports"
 	"synthreview/marking/label"
 	"synthreview/review"
 )
@@ -129,6 +131,31 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 		}
 	}
 	progress("platform users, real-name records and consent records")
+	// Services and their security assessments arrive as the provider's
+	// systems of record would send them: files through the import path.
+	// VoiceCraft Clone has no assessment on record (a DSP Art. 15 hit).
+	var svcCSV, asCSV strings.Builder
+	svcCSV.WriteString("name,category,algorithm_filing,model\n")
+	asCSV.WriteString("id,service,model,date,scope,status\n")
+	for i, svc := range demoServices {
+		fmt.Fprintf(&svcCSV, "%s,%s,%s,%s\n", svc.name, svc.category, svc.filing, svc.model)
+		if svc.name != "VoiceCraft Clone" {
+			fmt.Fprintf(&asCSV, "%s,%s,%s,2025-06-%02d,%s,passed\n", demoAssessmentID(svc), svc.name, svc.model, 10+i, svc.category)
+		}
+	}
+	for _, f := range []struct{ kind, name, data string }{
+		{"services", "services.csv", svcCSV.String()}, {"assessments", "assessments.csv", asCSV.String()},
+		{"provider", "provider.json", `{"name":"示例智能科技有限公司","uscc":"91110108MA01ABCD5T","producer_codes":[{"code":"` + DemoProducer + `","service":"all"}]}`},
+	} {
+		b, err := imports.Parse(f.kind, f.name, []byte(f.data), w.DB.PersonalKey)
+		if err != nil {
+			return fmt.Errorf("demo %s: %w", f.name, err)
+		}
+		if _, err := w.DB.Import(ctx, "admin", b.ImportBatch); err != nil {
+			return fmt.Errorf("demo %s: %w", f.name, err)
+		}
+	}
+	progress("provider profile, services and security assessments imported")
 
 	// Outputs reach the workspace as they would from a generation service:
 	// through the inbox and the intake path.
@@ -212,6 +239,16 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 	return nil
 }
 
+// demoAssessmentID is the security assessment a demo service cites.
+func demoAssessmentID(svc demoService) string {
+	for i, s := range demoServices {
+		if s.name == svc.name {
+			return fmt.Sprintf("SA-2025-%03d", 10+i)
+		}
+	}
+	return ""
+}
+
 // demoDelivery writes one output and its sidecar into the inbox, as a
 // generation service would (output first, sidecar last).
 func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, now time.Time) error {
@@ -262,7 +299,7 @@ func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, no
 		"produce_id": produceID,
 		"created_at": created.Format(time.RFC3339),
 		"service": map[string]string{"name": svc.name, "category": svc.category, "algorithm_filing": svc.filing,
-			"model": svc.model, "assessment_id": "SA-2025-017"},
+			"model": svc.model, "assessment_id": demoAssessmentID(svc)},
 		"user":                   map[string]string{"id": fmt.Sprintf("u-%d", 10291+rng.IntN(12))},
 		"prompt":                 demoPrompts[n%len(demoPrompts)],
 		"inputs":                 inputs,

@@ -19,8 +19,15 @@ func (w *Workspace) newIntake(ctx context.Context, log func(string)) (*intake.In
 	if err != nil {
 		return nil, err
 	}
+	rs, note, err := w.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" && log != nil {
+		log(note)
+	}
 	return &intake.Intake{DB: w.DB, Objects: w.Objects, Inbox: inbox.Inbox{Dir: filepath.Join(w.Dir, "inbox")},
-		ScanOptions: marking.ScanOptions{Pixels: d.Pixels}, Digest: watermark.DigestProduceID, Now: w.Now, Log: log}, nil
+		ScanOptions: marking.ScanOptions{Pixels: d.Pixels}, Rules: rs, Digest: watermark.DigestProduceID, Now: w.Now, Log: log}, nil
 }
 
 func cmdIngest(ctx context.Context, c *cli, args []string) error {

@@ -25,7 +25,7 @@ type Workspace struct {
 }
 
 // Folders every workspace has.
-var workspaceDirs = []string{"objects", "inbox", "outbox", "keys", "exports", templatesDir}
+var workspaceDirs = []string{"objects", "inbox", "outbox", "keys", "exports", templatesDir, rulesDir}
 
 func (w *Workspace) keysDir() string { return filepath.Join(w.Dir, "keys") }
 

@@ -67,15 +67,6 @@ func (s *DB) Import(ctx context.Context, actor string, b review.ImportBatch) (in
 	return id, err
 }
 
-// HasAssessment reports whether a passed, current assessment of the service
-// (and model, when given) is on record (DSP Art. 15).
-func (s *DB) HasAssessment(ctx context.Context, service, model string) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE service = ? AND status = 'passed'
-		AND (model = '' OR model = ?)`, service, model).Scan(&n)
-	return n > 0, s.mapErr(fmt.Errorf("assessments of %s", service), err)
-}
-
 // RealNameOf returns a user's real-name record, or ENOTFOUND.
 func (s *DB) RealNameOf(ctx context.Context, userID string) (review.RealName, error) {
 	var r review.RealName
