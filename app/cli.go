@@ -95,7 +95,7 @@ func Run(ctx context.Context, args []string, sio IO) int {
 	case "scan":
 		return scancmd.Run(ctx, args, sio.Out, sio.Err, scanSetup(ctx))
 	case "mark":
-		return markcmd.Run(ctx, args, sio.In, sio.Out, sio.Err)
+		return markcmd.Run(ctx, args, sio.In, sio.Out, sio.Err, c.markSetup())
 	}
 	for _, cmd := range commands {
 		if cmd.name != name || cmd.run == nil {

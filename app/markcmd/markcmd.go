@@ -13,6 +13,8 @@ package markcmd
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -32,6 +34,7 @@ import (
 	"synthreview/marking"
 	"synthreview/marking/label"
 	"synthreview/marking/visible"
+	"synthreview/marking/watermark"
 )
 
 // Exit codes.
@@ -56,7 +59,18 @@ type Result struct {
 	Verdict     string            `json:"verdict"`
 	MediaKept   bool              `json:"media_unchanged"`
 	Transcoded  bool              `json:"transcoded,omitempty"`
+	// Watermark is the key ID and payload digest when a watermark was embedded.
+	Watermark *WatermarkResult `json:"watermark,omitempty"`
+	// SHA256 is the hash of the written file.
+	SHA256 string `json:"sha256"`
 	PixelsDrawn bool              `json:"pixels_changed,omitempty"`
+}
+
+// WatermarkResult describes an embedded watermark.
+type WatermarkResult struct {
+	KeyID         string `json:"key_id"`
+	Payload       string `json:"payload"`
+	PayloadDigest string `json:"payload_digest"`
 }
 
 // Evidence is a label that mark replaced, kept for the record.
@@ -78,6 +92,8 @@ type options struct {
 	produceID, producer, labelValue, visibleText, position string
 	propagator, propagateID, workspace, as                 string
 	watermark, asJSON                                      bool
+	// wmKey is the watermark key (set by the Setup hook with --watermark).
+	wmKey *watermark.Key
 	in, out                                                string
 }
 
@@ -95,14 +111,14 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.labelValue, "label", "1", "Label value: 1 AI-generated, 2 possibly, 3 suspected")
 	fs.StringVar(&o.visibleText, "visible", "", "also draw this visible label text, e.g. AI生成")
 	fs.StringVar(&o.position, "position", "br", "visible label position: br, bl, tr, tl, top, bottom")
-	fs.BoolVar(&o.watermark, "watermark", false, "embed the invisible watermark (needs --workspace)")
+	fs.BoolVar(&o.watermark, "watermark", false, "embed the invisible watermark carrying the ProduceID (the workspace's key with --workspace, else the user's)")
 	fs.StringVar(&o.propagator, "propagator", "", "platform code (ContentPropagator), platform role")
 	fs.StringVar(&o.propagateID, "propagate-id", "", "platform content ID (PropagateID)")
-	fs.StringVar(&o.workspace, "workspace", "", "workspace folder (for --watermark)")
+	fs.StringVar(&o.workspace, "workspace", "", "act for this workspace: its watermark key, and the marking recorded in its log")
 	fs.StringVar(&o.as, "as", "", "workspace user")
 	fs.BoolVar(&o.asJSON, "json", false, "print the report as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: synthreview mark --produce-id ID --producer CODE [--label 1] [--visible TEXT] [--position br] [--propagator CODE --propagate-id ID] [--json] IN OUT")
+		fmt.Fprintln(stderr, "usage: synthreview mark --produce-id ID --producer CODE [--label 1] [--visible TEXT] [--position br] [--watermark] [--propagator CODE --propagate-id ID] [--workspace DIR --as USER] [--json] IN OUT")
 		fs.PrintDefaults()
 	}
 	var pos []string
@@ -129,10 +145,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 // validate checks the flags' values before any file is read.
 func (o options) validate() error {
 	switch {
-	case o.watermark:
-		return usageError{"--watermark is not available yet: the watermark needs the workspace key (mark --workspace), which is not wired up in this build"}
-	case o.workspace != "" || o.as != "":
-		return usageError{"--workspace and --as are not available yet for mark; run mark without them to label a file outside a workspace"}
+	case o.workspace != "" && o.as == "":
+		return usageError{"mark --workspace acts for a person of the workspace: name them with --as USER"}
+	case o.as != "" && o.workspace == "":
+		return usageError{"--as goes with --workspace"}
 	case o.produceID == "":
 		return usageError{"--produce-id is required"}
 	case o.producer == "":
@@ -157,11 +173,21 @@ func (o options) validate() error {
 	return nil
 }
 
+// Setup opens what --watermark and --workspace need: the watermark key
+// (the workspace's, or outside a workspace the one in the user's config
+// folder, created on first use) when watermark is set, and a Recorder that
+// logs the marking in the workspace. done releases it.
+type Setup func(ctx context.Context, workspace, as string, watermark bool) (key *watermark.Key, record Recorder, done func(), err error)
+
+// Recorder records a finished marking (an event, and the watermark digest
+// so scan --workspace can resolve it).
+type Recorder func(Result) error
+
 // Run runs `synthreview mark` with args (without the word "mark"). The
 // report goes to stdout, diagnostics to stderr. It returns 0 on success, 1
 // when the file was refused or could not be read or written, 2 for usage
 // errors.
-func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, setup Setup) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -170,7 +196,24 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "mark:", err)
 		return ExitUsage
 	}
+	var record Recorder
+	if o.watermark || o.workspace != "" {
+		if setup == nil {
+			fmt.Fprintln(stderr, "mark: --watermark and --workspace need the workspace wiring of the full program")
+			return ExitUsage
+		}
+		key, rec, done, err := setup(ctx, o.workspace, o.as, o.watermark)
+		if err != nil {
+			fmt.Fprintln(stderr, "mark:", err)
+			return ExitFailed
+		}
+		defer done()
+		o.wmKey, record = key, rec
+	}
 	res, err := mark(ctx, o)
+	if err == nil && record != nil {
+		err = record(res)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "mark:", err)
 		var ue usageError
@@ -198,6 +241,9 @@ func printResult(w io.Writer, r Result) {
 		r.Label["Label"], r.Label["ContentProducer"], r.Label["ProduceID"], r.Label["ContentPropagator"], r.Label["PropagateID"])
 	for _, e := range r.Replaced {
 		fmt.Fprintf(w, "  replaced nonconforming label at %s, kept as evidence: %s\n", e.Location, e.Raw)
+	}
+	if r.Watermark != nil {
+		fmt.Fprintf(w, "  watermark embedded with key %s, payload %q, digest %s\n", r.Watermark.KeyID, r.Watermark.Payload, r.Watermark.PayloadDigest)
 	}
 	if r.Visible != nil {
 		fmt.Fprintf(w, "  visible label %q at [%d %d %d %d], ink height %.1f%% of the shorter side\n",
@@ -252,12 +298,12 @@ func mark(ctx context.Context, o options) (Result, error) {
 		return res, err
 	}
 	body := data
-	pixelsChange := o.visibleText != "" || outFmt != inFmt
+	pixelsChange := o.visibleText != "" || outFmt != inFmt || o.wmKey != nil
 	if pixelsChange {
 		if body, res.Visible, err = redraw(data, inFmt, outFmt, o); err != nil {
 			return res, err
 		}
-		res.PixelsDrawn = o.visibleText != ""
+		res.PixelsDrawn = o.visibleText != "" || o.wmKey != nil
 		res.Transcoded = outFmt != inFmt
 	}
 	out, err := label.Write(body, outFmt, plan.Fields)
@@ -286,6 +332,15 @@ func mark(ctx context.Context, o options) (Result, error) {
 	for _, e := range plan.Replaced {
 		res.Replaced = append(res.Replaced, Evidence{Location: e.Location, Fields: e.Fields, Raw: e.Raw})
 	}
+	if o.wmKey != nil {
+		p := watermark.EncodeProduceID(o.produceID)
+		res.Watermark = &WatermarkResult{KeyID: o.wmKey.ID, PayloadDigest: watermark.DigestProduceID(o.produceID)}
+		if !p.IsDigest {
+			res.Watermark.Payload = o.produceID
+		}
+	}
+	sum := sha256.Sum256(out)
+	res.SHA256 = hex.EncodeToString(sum[:])
 	return res, writeAtomic(o.out, out)
 }
 
@@ -414,6 +469,15 @@ func redraw(data []byte, inFmt, outFmt string, o options) ([]byte, *VisibleResul
 		img = upright(img, orientation)
 	}
 	var vr *VisibleResult
+	if o.wmKey != nil {
+		// The watermark carries the ProduceID (issue 6); it goes in before
+		// the visible label, whose plate is drawn over it.
+		marked, err := watermark.Embed(img, *o.wmKey, watermark.EncodeProduceID(o.produceID))
+		if err != nil {
+			return nil, nil, fmt.Errorf("watermark: %w", err)
+		}
+		img = marked
+	}
 	if o.visibleText != "" {
 		pos, _ := visible.ParsePosition(o.position)
 		drawn, pl, err := visible.Draw(img, o.visibleText, visible.Options{Position: pos})

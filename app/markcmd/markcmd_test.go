@@ -82,7 +82,7 @@ func writeJPEGOriented(t *testing.T, dir string, orientation byte) string {
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := markcmd.Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	code := markcmd.Run(context.Background(), args, strings.NewReader(""), &out, &errb, nil)
 	return code, out.String(), errb.String()
 }
 
@@ -308,8 +308,9 @@ func TestMarkUsageErrors(t *testing.T) {
 		{[]string{"--producer", producer, in, out}, 2, "--produce-id is required"},
 		{[]string{"--produce-id", "A", in, out}, 2, "--producer is required"},
 		{[]string{"--produce-id", "A", "--producer", "Doubao", in, out}, 2, "not a valid provider code"},
-		{[]string{"--produce-id", "A", "--producer", producer, "--watermark", in, out}, 2, "not available yet"},
-		{[]string{"--produce-id", "A", "--producer", producer, "--workspace", dir, "--as", "admin", in, out}, 2, "not available yet"},
+		{[]string{"--produce-id", "A", "--producer", producer, "--watermark", in, out}, 2, "workspace wiring"},
+		{[]string{"--produce-id", "A", "--producer", producer, "--workspace", dir, in, out}, 2, "--as USER"},
+		{[]string{"--produce-id", "A", "--producer", producer, "--as", "admin", in, out}, 2, "--as goes with --workspace"},
 		{[]string{"--produce-id", "A", "--producer", producer, in}, 2, "needs IN and OUT"},
 		{[]string{"--produce-id", "A", "--producer", producer, "--visible", "Hello", in, out}, 2, "AI element"},
 		{[]string{"--produce-id", "A", "--producer", producer, "--position", "middle", in, out}, 2, "position"},
