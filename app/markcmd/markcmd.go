@@ -48,22 +48,22 @@ const (
 
 // Result is the mark report (printed as JSON with --json).
 type Result struct {
-	In          string            `json:"in"`
-	Out         string            `json:"out"`
-	Format      string            `json:"format"`
-	Action      string            `json:"action"`
-	Label       map[string]string `json:"label"`
-	Replaced    []Evidence        `json:"replaced,omitempty"`
-	Visible     *VisibleResult    `json:"visible,omitempty"`
-	Notes       []string          `json:"notes,omitempty"`
-	Verdict     string            `json:"verdict"`
-	MediaKept   bool              `json:"media_unchanged"`
-	Transcoded  bool              `json:"transcoded,omitempty"`
+	In         string            `json:"in"`
+	Out        string            `json:"out"`
+	Format     string            `json:"format"`
+	Action     string            `json:"action"`
+	Label      map[string]string `json:"label"`
+	Replaced   []Evidence        `json:"replaced,omitempty"`
+	Visible    *VisibleResult    `json:"visible,omitempty"`
+	Notes      []string          `json:"notes,omitempty"`
+	Verdict    string            `json:"verdict"`
+	MediaKept  bool              `json:"media_unchanged"`
+	Transcoded bool              `json:"transcoded,omitempty"`
 	// Watermark is the key ID and payload digest when a watermark was embedded.
 	Watermark *WatermarkResult `json:"watermark,omitempty"`
 	// SHA256 is the hash of the written file.
-	SHA256 string `json:"sha256"`
-	PixelsDrawn bool              `json:"pixels_changed,omitempty"`
+	SHA256      string `json:"sha256"`
+	PixelsDrawn bool   `json:"pixels_changed,omitempty"`
 }
 
 // WatermarkResult describes an embedded watermark.
@@ -93,8 +93,8 @@ type options struct {
 	propagator, propagateID, workspace, as                 string
 	watermark, asJSON                                      bool
 	// wmKey is the watermark key (set by the Setup hook with --watermark).
-	wmKey *watermark.Key
-	in, out                                                string
+	wmKey   *watermark.Key
+	in, out string
 }
 
 // usageError is a problem with the command line (exit 2).

@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	os.Exit(scancmd.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(scancmd.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil))
 }
