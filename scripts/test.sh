@@ -27,12 +27,12 @@ go build -o bin/synthreview .
 echo "==> go test -race"
 go test -race -timeout 20m ./... 2>&1 | tee "$tmp/test.log"
 
-echo "==> fuzzing each target for ${FUZZTIME:=10s}"
+echo "==> fuzzing each target for ${FUZZTIME:=6s}"
 fuzzed=0
 for pkg in $(go list ./...); do
   for f in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
     echo "  $pkg $f"
-    go test -run '^$' -fuzz "^$f\$" -fuzztime "$FUZZTIME" "$pkg" > "$tmp/fuzz.log" 2>&1 || { cat "$tmp/fuzz.log"; exit 1; }
+    go test -run "^$" -fuzz "^$f\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 2s "$pkg" > "$tmp/fuzz.log" 2>&1 || { cat "$tmp/fuzz.log"; exit 1; }
     fuzzed=$((fuzzed+1))
   done
 done
