@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"synthreview/app/intake"
 	"synthreview/review"
 	"synthreview/ui"
 )
@@ -38,7 +39,11 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 		stopWatch()
 		return err
 	}
-	go func() { watched <- x.Watch(watchCtx, 5*time.Second, nil) }()
+	go func() {
+		watched <- x.Watch(watchCtx, 5*time.Second, func(intake.Result, error) {
+			w.reloadRules(watchCtx, x, func(s string) { fmt.Fprintln(c.io.Err, s) })
+		})
+	}()
 	win.ShowAndRun()
 	stopWatch()
 	return <-watched

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"synthreview/app/intake"
@@ -76,6 +78,7 @@ func cmdWatch(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			fmt.Fprintf(c.io.Err, "intake pass failed: %s\n", describe(err))
 		}
+		w.reloadRules(ctx, x, func(s string) { fmt.Fprintln(c.io.Err, s) })
 		if time.Since(last) > 24*time.Hour {
 			if err := w.MaybeCheckpoint(ctx); err != nil {
 				fmt.Fprintf(c.io.Err, "daily checkpoint failed: %s\n", describe(err))
@@ -83,4 +86,48 @@ func cmdWatch(ctx context.Context, c *cli, args []string) error {
 			last = time.Now()
 		}
 	})
+}
+
+// reloadRules picks up an approved change of the rules between two intake
+// passes (onPass runs before the next pass starts, so no delivery sees the
+// rules change under it).
+func (w *Workspace) reloadRules(ctx context.Context, x *intake.Intake, log func(string)) {
+	// A cheap fingerprint (names, sizes, times) spares re-reading an
+	// unchanged rules folder on every pass.
+	fp := folderFingerprint(filepath.Join(w.Dir, rulesDir))
+	if a, err := w.DB.ApprovedRuleSet(ctx); err == nil {
+		fp += "approved " + a.Version // an approval changes no file
+	}
+	if fp == w.rulesFingerprint {
+		return
+	}
+	w.rulesFingerprint = fp
+	rs, note, err := w.rules(ctx)
+	if err != nil {
+		log("rules not reloaded: " + describe(err))
+		return
+	}
+	old, _ := x.Rules.(workspaceRules)
+	if old.eng == nil || old.eng.Set().Version != rs.eng.Set().Version {
+		x.Rules = rs
+		log("rules in force: " + rs.eng.Set().Version)
+	}
+	if note != "" && note != w.lastRulesNote {
+		log(note)
+		w.lastRulesNote = note
+	}
+}
+
+func folderFingerprint(dir string) string {
+	var b strings.Builder
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return b.String()
 }

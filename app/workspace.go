@@ -22,6 +22,10 @@ type Workspace struct {
 	DB      *store.DB
 	Objects objects.Store
 	Now     func() time.Time
+	// lastRulesNote is the last rules note logged, so a pending version is
+	// reported once, not on every intake pass.
+	lastRulesNote    string
+	rulesFingerprint string
 }
 
 // Folders every workspace has.
