@@ -212,3 +212,25 @@ func TestDemoStatusVerifyTamper(t *testing.T) {
 		t.Fatalf("audit verify after tampering: %+v", r)
 	}
 }
+
+func TestPasswordsFromStandardInputAreChecked(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	cases := []struct{ stdin, want string }{
+		{"", "no password on standard input"},
+		{"only-one-line-given\n", "no password on standard input"},
+		{"first-password-1\nsecond-password-2\n", "differ"},
+		{"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\n\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\n", "not valid UTF-8"},
+	}
+	for _, c := range cases {
+		r := run(t, c.stdin, "init", "--workspace", ws, "--as", "root")
+		if r.code != 1 || !strings.Contains(r.err, c.want) {
+			t.Errorf("init with stdin %q: %+v, want %q", c.stdin, r, c.want)
+		}
+	}
+	if r := run(t, "x\nx\n", "init", "--workspace", ws, "--as", "Root Admin"); r.code != 1 || !strings.Contains(r.err, "account name") {
+		t.Errorf("bad account name: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(ws, "synthreview.db")); err == nil {
+		t.Fatal("a refused init left a workspace behind")
+	}
+}
