@@ -2,21 +2,20 @@ package intake_test
 
 import (
 	"bytes"
-	crand "crypto/rand"
 	"context"
+	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/color"
 	"image/jpeg"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/disintegration/imaging"
 
 	"synthreview/marking"
 	"synthreview/marking/detect"
@@ -25,23 +24,21 @@ import (
 	"synthreview/review/rules"
 )
 
-// photoLike makes a 1920×1080 JPEG with texture, so decoding costs what a
-// real photo costs.
-func photoLike(seed uint64) []byte {
-	rng := rand.New(rand.NewPCG(seed, seed))
-	img := image.NewYCbCr(image.Rect(0, 0, 1920, 1080), image.YCbCrSubsampleRatio420)
-	for y := 0; y < 1080; y++ {
-		for x := 0; x < 1920; x++ {
-			img.Y[y*img.YStride+x] = uint8((x*y)>>7) ^ uint8(rng.IntN(32))
-		}
+// photo1080p fits one of the project's photos to 1920×1080 and encodes it
+// at JPEG quality 90, as a generator's output would be; seed picks the photo.
+func photo1080p(tb testing.TB, seed int) []byte {
+	paths, _ := filepath.Glob("../../testdata/photos/*.jpg")
+	if len(paths) == 0 {
+		tb.Fatal("no photos in testdata/photos")
 	}
-	for i := range img.Cb {
-		img.Cb[i] = uint8(128 + rng.IntN(16))
-		img.Cr[i] = uint8(128 - rng.IntN(16))
+	img, err := imaging.Open(paths[seed%len(paths)])
+	if err != nil {
+		tb.Fatal(err)
 	}
 	var buf bytes.Buffer
-	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
-	_ = color.Black
+	if err := jpeg.Encode(&buf, imaging.Fill(img, 1920, 1080, imaging.Center, imaging.Lanczos), &jpeg.Options{Quality: 90}); err != nil {
+		tb.Fatal(err)
+	}
 	return buf.Bytes()
 }
 
@@ -63,7 +60,7 @@ func BenchmarkIntake1080p(b *testing.B) {
 	}
 	e.x.ScanOptions = marking.ScanOptions{Pixels: d.Pixels}
 	e.x.Rules = rules.NewEngine(rules.DefaultRuleSet(nil, nil))
-	photos := [][]byte{photoLike(1), photoLike(2), photoLike(3), photoLike(4)}
+	photos := [][]byte{photo1080p(b, 0), photo1080p(b, 1), photo1080p(b, 2), photo1080p(b, 3)}
 	ctx := context.Background()
 	b.ResetTimer()
 	start := time.Now()
