@@ -290,3 +290,13 @@ func (s *DB) Apply(ctx context.Context, actor string, itemID int64, d review.Dec
 	})
 	return it, err
 }
+
+// ScanReport returns the stored scan report (JSON) of an item.
+func (s *DB) ScanReport(ctx context.Context, itemID int64) (string, error) {
+	var r string
+	err := s.db.QueryRowContext(ctx, `SELECT report FROM scan_reports WHERE item_id = ?`, itemID).Scan(&r)
+	if err == sql.ErrNoRows {
+		return "", review.Errorf(review.ENOTFOUND, "no scan report for item %d", itemID)
+	}
+	return r, s.mapErr(fmt.Errorf("scan report of item %d", itemID), err)
+}
