@@ -208,6 +208,25 @@ func (c *cli) signIn(ctx context.Context, w *Workspace, pw *passwords, name stri
 	return w.Accounts().Authenticate(ctx, name, p)
 }
 
+// actAs opens the workspace for writing and signs in the account named by
+// --as with a password read through pw, checking that its role allows act
+// (design.md, "Who is acting"). The caller closes the workspace.
+func (c *cli) actAs(ctx context.Context, pw *passwords, dir, as string, act review.Action) (*Workspace, review.Account, error) {
+	w, err := OpenWorkspace(ctx, dir, false)
+	if err != nil {
+		return nil, review.Account{}, err
+	}
+	actor, err := c.signIn(ctx, w, pw, as)
+	if err == nil {
+		err = review.Require(actor, act)
+	}
+	if err != nil {
+		w.Close()
+		return nil, review.Account{}, err
+	}
+	return w, actor, nil
+}
+
 func cmdInit(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("init")
 	ws := c.workspaceFlag(fs)
@@ -303,18 +322,11 @@ func cmdAudit(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintln(c.io.Out)
 		return nil
 	case "checkpoint":
-		w, err := OpenWorkspace(ctx, c.dir(ws), false)
+		w, acct, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActCheckpoint)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		acct, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), *as)
-		if err != nil {
-			return err
-		}
-		if err := review.Require(acct, review.ActCheckpoint); err != nil {
-			return err
-		}
 		cp, err := w.Checkpoint(ctx, acct.Name)
 		if err != nil {
 			return err
@@ -366,19 +378,12 @@ func cmdUser(ctx context.Context, c *cli, args []string) error {
 		if !review.Role(*role).Valid() {
 			return usageError{fmt.Sprintf("--role must be one of %s", rolesList())}
 		}
-		w, err := OpenWorkspace(ctx, c.dir(ws), false)
+		pw := newPasswords(c.io.In, c.io.Err)
+		w, actor, err := c.actAs(ctx, pw, c.dir(ws), *as, review.ActManageAccounts)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		pw := newPasswords(c.io.In, c.io.Err)
-		actor, err := c.signIn(ctx, w, pw, *as)
-		if err != nil {
-			return err
-		}
-		if err := review.Require(actor, review.ActManageAccounts); err != nil {
-			return err
-		}
 		if err := review.ValidateAccountName(pos[0]); err != nil {
 			return err
 		}
@@ -419,18 +424,11 @@ func cmdPersonal(ctx context.Context, c *cli, args []string) error {
 	if len(pos) != 1 {
 		return usageError{"name exactly one person (platform user id or consent subject id)"}
 	}
-	w, err := OpenWorkspace(ctx, c.dir(ws), false)
+	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActErasePersonal)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	actor, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), *as)
-	if err != nil {
-		return err
-	}
-	if err := review.Require(actor, review.ActErasePersonal); err != nil {
-		return err
-	}
 	counts, err := w.DB.ErasePersonal(ctx, actor.Name, pos[0])
 	if err != nil {
 		return err

@@ -36,18 +36,11 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", pos[0], err)
 	}
-	w, err := OpenWorkspace(ctx, c.dir(ws), false)
+	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActRunImport)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	actor, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), *as)
-	if err != nil {
-		return err
-	}
-	if err := review.Require(actor, review.ActRunImport); err != nil {
-		return err
-	}
 	b, err := imports.Parse(*kind, filepath.Base(pos[0]), data, w.DB.PersonalKey)
 	if err != nil {
 		return err
@@ -95,18 +88,11 @@ func cmdConsent(ctx context.Context, c *cli, args []string) error {
 	if len(pos) != 1 {
 		return usageError{"name one consent record"}
 	}
-	w, err := OpenWorkspace(ctx, c.dir(ws), false)
+	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActWithdrawConsent)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	actor, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), *as)
-	if err != nil {
-		return err
-	}
-	if err := review.Require(actor, review.ActWithdrawConsent); err != nil {
-		return err
-	}
 	n, err := w.DB.WithdrawConsent(ctx, actor.Name, pos[0], time.Now())
 	if err != nil {
 		return err

@@ -203,20 +203,8 @@ func (s *scanner) dims(w, h int, where string) {
 // pixels decodes the image once, within the pixel limit, and hands it to
 // ScanOptions.Pixels.
 func (s *scanner) pixels() {
-	var dec func(io.Reader) (image.Image, error)
-	var cfg func(io.Reader) (image.Config, error)
-	switch s.rep.Format {
-	case "png":
-		dec, cfg = png.Decode, png.DecodeConfig
-	case "jpeg":
-		dec, cfg = jpeg.Decode, jpeg.DecodeConfig
-	case "gif":
-		dec, cfg = gif.Decode, gif.DecodeConfig
-	case "webp":
-		dec, cfg = webp.Decode, webp.DecodeConfig
-	case "tiff":
-		dec, cfg = tiff.Decode, tiff.DecodeConfig
-	default:
+	cfg, dec, ok := ImageCodec(s.rep.Format)
+	if !ok {
 		return
 	}
 	c, err := cfg(bytes.NewReader(s.data))
@@ -234,6 +222,24 @@ func (s *scanner) pixels() {
 		return
 	}
 	s.opts.Pixels(img, s.rep)
+}
+
+// ImageCodec returns the header reader and the pixel decoder of an image
+// format named as Sniff names it (png, jpeg, gif, webp, tiff).
+func ImageCodec(format string) (decodeConfig func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error), ok bool) {
+	switch format {
+	case "png":
+		return png.DecodeConfig, png.Decode, true
+	case "jpeg":
+		return jpeg.DecodeConfig, jpeg.Decode, true
+	case "gif":
+		return gif.DecodeConfig, gif.Decode, true
+	case "webp":
+		return webp.DecodeConfig, webp.Decode, true
+	case "tiff":
+		return tiff.DecodeConfig, tiff.Decode, true
+	}
+	return nil, nil, false
 }
 
 func safeDecode(dec func(io.Reader) (image.Image, error), data []byte) (img image.Image, err error) {

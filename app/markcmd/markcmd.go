@@ -28,9 +28,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/image/tiff"
-	"golang.org/x/image/webp"
-
 	"synthreview/marking"
 	"synthreview/marking/label"
 	"synthreview/marking/visible"
@@ -422,20 +419,8 @@ func staleLabels(rep marking.Report, f label.Fields) []string {
 
 // decode decodes an image after checking its dimensions.
 func decode(data []byte, format string) (image.Image, string, error) {
-	var cfgFn func(io.Reader) (image.Config, error)
-	var dec func(io.Reader) (image.Image, error)
-	switch format {
-	case "png":
-		cfgFn, dec = png.DecodeConfig, png.Decode
-	case "jpeg":
-		cfgFn, dec = jpeg.DecodeConfig, jpeg.Decode
-	case "gif":
-		cfgFn, dec = gif.DecodeConfig, gif.Decode
-	case "webp":
-		cfgFn, dec = webp.DecodeConfig, webp.Decode
-	case "tiff":
-		cfgFn, dec = tiff.DecodeConfig, tiff.Decode
-	default:
+	cfgFn, dec, ok := marking.ImageCodec(format)
+	if !ok {
 		return nil, "", fmt.Errorf("cannot decode %s pixels", format)
 	}
 	cfg, err := cfgFn(bytes.NewReader(data))
