@@ -284,6 +284,7 @@ func cmdStatus(ctx context.Context, c *cli, args []string) error {
 	for _, s := range review.States {
 		fmt.Fprintf(c.io.Out, "  %-12s %d\n", s, st.ByState[s])
 	}
+	fmt.Fprintf(c.io.Out, "outbox         %d unacknowledged (%d older than %s)\n", st.OutboxUnacked, st.OutboxOverdue, review.OutboxAckLimit)
 	fmt.Fprintf(c.io.Out, "intake errors  %d\naccounts       %d\ncomplaints     %d\nconsents       %d\nevents         %d\nchain head     %s\nlast checkpoint %s\n",
 		st.IntakeErrors, st.Accounts, st.Complaints, st.Consents, st.Events, st.ChainHead, st.LastCheckpoint)
 	return nil

@@ -210,7 +210,10 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 			return fmt.Errorf("demo decision: %w", err)
 		}
 	}
-	progress(fmt.Sprintf("%d decisions", len(plan)))
+	if err := w.syncOutbox(ctx); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("%d decisions, their actions written to outbox/", len(plan)))
 
 	// Complaints (DSP Art. 12), one overdue, and an appeal.
 	complaints := []review.Complaint{

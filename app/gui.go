@@ -42,6 +42,9 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	go func() {
 		watched <- x.Watch(watchCtx, 5*time.Second, func(intake.Result, error) {
 			w.reloadRules(watchCtx, x, func(s string) { fmt.Fprintln(c.io.Err, s) })
+			if err := w.syncOutbox(watchCtx); err != nil {
+				fmt.Fprintln(c.io.Err, describe(err))
+			}
 		})
 	}()
 	win.ShowAndRun()

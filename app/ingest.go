@@ -79,6 +79,9 @@ func cmdWatch(ctx context.Context, c *cli, args []string) error {
 			fmt.Fprintf(c.io.Err, "intake pass failed: %s\n", describe(err))
 		}
 		w.reloadRules(ctx, x, func(s string) { fmt.Fprintln(c.io.Err, s) })
+		if err := w.syncOutbox(ctx); err != nil {
+			fmt.Fprintf(c.io.Err, "%s\n", describe(err))
+		}
 		if time.Since(last) > 24*time.Hour {
 			if err := w.MaybeCheckpoint(ctx); err != nil {
 				fmt.Fprintf(c.io.Err, "daily checkpoint failed: %s\n", describe(err))

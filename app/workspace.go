@@ -13,6 +13,7 @@ import (
 	"synthreview/store"
 	"synthreview/store/keys"
 	"synthreview/store/objects"
+	"synthreview/store/outbox"
 )
 
 // Workspace is one open workspace folder (design.md): synthreview.db,
@@ -154,6 +155,24 @@ func (w *Workspace) MaybeCheckpoint(ctx context.Context) error {
 	}
 	_, err = w.Checkpoint(ctx, "system")
 	return err
+}
+
+// outbox returns the workspace's outbox folder.
+func (w *Workspace) outbox() outbox.Outbox {
+	return outbox.Outbox{Dir: filepath.Join(w.Dir, "outbox"), DB: w.DB}
+}
+
+// syncOutbox writes the files of new actions and records the platform's
+// acknowledgements; the watcher and the GUI call it on every pass.
+func (w *Workspace) syncOutbox(ctx context.Context) error {
+	ob := w.outbox()
+	if _, err := ob.Flush(ctx); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if _, err := ob.CollectAcks(ctx); err != nil {
+		return fmt.Errorf("outbox acknowledgements: %w", err)
+	}
+	return nil
 }
 
 // Accounts returns the account service.

@@ -281,12 +281,14 @@ func (s *DB) Apply(ctx context.Context, actor string, itemID int64, d review.Dec
 			return err
 		}
 		decID, _ := res.LastInsertId()
-		_, err = appendEvent(ctx, tx, now, actor, "item.decided", itemSubject(it.ID), map[string]any{
+		if _, err = appendEvent(ctx, tx, now, actor, "item.decided", itemSubject(it.ID), map[string]any{
 			"decision": decID, "outcome": d.Outcome, "reasons": d.Reasons, "sanction": d.Sanction,
 			"from": it.State, "to": next, "queue": queue, "note_sha256": sha256Hex(d.Note),
-		})
+		}); err != nil {
+			return err
+		}
 		it.State, it.Queue, it.ClaimedBy, it.LeaseUntil = next, queue, "", time.Time{}
-		return err
+		return queueOutboxTx(ctx, tx, now, it, decID, d)
 	})
 	return it, err
 }

@@ -54,6 +54,11 @@ func (s *DB) Status(ctx context.Context) (review.Status, error) {
 			return st, s.mapErr(fmt.Errorf("status of %s", s.path), err)
 		}
 	}
+	overdue := review.FormatTime(s.Now().Add(-review.OutboxAckLimit))
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(created_at < ?), 0) FROM outbox WHERE acked_at = ''`, overdue).
+		Scan(&st.OutboxUnacked, &st.OutboxOverdue); err != nil {
+		return st, s.mapErr(fmt.Errorf("status of %s", s.path), err)
+	}
 	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&st.Events, &st.ChainHead)
 	if err == sql.ErrNoRows {
 		st.ChainHead = review.GenesisHash

@@ -79,9 +79,14 @@ func TestEveryStateChangeWritesItsEvent(t *testing.T) {
 	if strings.Join(kinds, ",") != "item.received,item.claimed,item.decided" {
 		t.Fatalf("events = %v", kinds)
 	}
+	// The rejection also queued its takedown for the platform (outbox).
 	n, _, err := db.Verify(ctx, nil)
-	if err != nil || n != 3 {
+	if err != nil || n != 4 {
 		t.Fatalf("verify = %d, %v", n, err)
+	}
+	out, err := db.UnwrittenOutbox(ctx)
+	if err != nil || len(out) != 1 || out[0].Kind != "decision" || !strings.Contains(out[0].Body, `"action": "takedown"`) {
+		t.Fatalf("outbox = %+v, %v", out, err)
 	}
 }
 
