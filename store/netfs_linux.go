@@ -3,6 +3,7 @@
 package store
 
 import (
+	"strings"
 	"syscall"
 
 	"synthreview/review"
@@ -41,4 +42,4 @@ func refuseNetworkFS(dir string) error {
 
 // refused exempts FUSE, which also serves local file systems: only the
 // clear network cases are refused.
-func refused(name string) bool { return name[:4] != "FUSE" }
+func refused(name string) bool { return !strings.HasPrefix(name, "FUSE") }
