@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"maps"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -331,17 +332,7 @@ func distinctLabels(ims []Implicit) []int {
 	return out
 }
 
-func sameFields(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
+func sameFields(a, b map[string]string) bool { return maps.Equal(a, b) }
 
 // ErrTooLarge is returned (wrapped) by ReadFile for a file over the size limit.
 var ErrTooLarge = errors.New("file too large")

@@ -3,6 +3,7 @@ package label
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -118,7 +119,7 @@ func splitExisting(existing []Existing) (valid, invalid []Existing) {
 		}
 		dup := false
 		for _, v := range valid {
-			dup = dup || sameMap(v.Fields, e.Fields)
+			dup = dup || maps.Equal(v.Fields, e.Fields)
 		}
 		if !dup {
 			valid = append(valid, e)
@@ -215,16 +216,4 @@ func fillPropagator(p *Plan, old Fields, req Request) error {
 	}
 	p.Notes = append(p.Notes, fmt.Sprintf("filled ContentPropagator %q and PropagateID %q in place (LM Art. 6)", req.Propagator, req.PropagateID))
 	return nil
-}
-
-func sameMap(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }

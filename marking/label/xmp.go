@@ -277,13 +277,3 @@ func qname(n xml.Name) string {
 	}
 	return n.Space + ":" + n.Local
 }
-
-// xmpWithLabel updates an existing packet, or makes a new one when old is
-// nil.
-func xmpWithLabel(old []byte, f Fields) ([]byte, error) {
-	if old == nil {
-		return NewXMP(f), nil
-	}
-	p, _, err := UpdateXMP(old, f)
-	return p, err
-}

@@ -409,7 +409,7 @@ func (k *Keywords) placeEdges(nodes []tmpNode, order, newID []int32, nsym int) {
 		lo := int(nd.syms[0]) // syms are sorted
 		tries := 0
 		p := findFree(max(scan, lo+1))
-		base := p - lo
+		var base int
 	search:
 		for ; ; p = findFree(p + 1) {
 			tries++
