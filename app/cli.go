@@ -71,6 +71,7 @@ func init() {
 		{"mark", "mark --produce-id ID --producer CODE [--label 1] [--visible TEXT] [--position br] [--propagator CODE --propagate-id ID] [--json] IN OUT", "write the implicit (and a visible) label into a copy; never weakens a label", nil},
 		{"rules", "rules status | rules approve --as MANAGER", "show the rules in force; approve the workspace's changed rules folder (docs/rules.md)", cmdRules},
 		{"bank", "bank propose|approve|reject|publish --as USER ...", "feature library: propose an entry (reviewers), approve or reject it and publish a new bank version (managers)", cmdBank},
+		{"keys", "keys rotate-watermark --as ADMIN", "rotate the workspace's watermark key; earlier keys keep being tried", cmdKeys},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},

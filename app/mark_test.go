@@ -71,6 +71,29 @@ func TestMarkWatermarkSurvivesStrippingAndResolves(t *testing.T) {
 	if !strings.Contains(r.out, `"watermark-without-label"`) {
 		t.Fatalf("no watermark-without-label finding: %s", r.out)
 	}
+	// After the admin rotates the key, new marks use the new key and the
+	// old mark is still read.
+	if r := run(t, "root-password-1\n", "keys", "rotate-watermark", "--workspace", ws, "--as", "root"); r.code != 0 {
+		t.Fatalf("rotate: %+v", r)
+	}
+	var ring struct{ Keys []struct{ ID string } }
+	b, _ := os.ReadFile(filepath.Join(ws, "keys", "watermark.json"))
+	if err := json.Unmarshal(b, &ring); err != nil || len(ring.Keys) != 2 || ring.Keys[0].ID == ring.Keys[1].ID {
+		t.Fatalf("keyring after rotation: %s %v", b, err)
+	}
+	if r := run(t, "reviewer-pass-1\n", "keys", "rotate-watermark", "--workspace", ws, "--as", "rev"); r.code != 1 {
+		t.Fatalf("a reviewer rotated the key: %+v", r)
+	}
+	out2 := filepath.Join(dir, "marked2.jpg")
+	r = run(t, "reviewer-pass-1\n", "mark", "--workspace", ws, "--as", "rev", "--watermark", "--produce-id", "IMG2",
+		"--producer", "001191110108MA01ABCD5T10007", photos[0], out2)
+	if r.code != 0 {
+		t.Fatalf("mark after rotation: %+v", r)
+	}
+	r = run(t, "", "scan", "--json", "--workspace", ws, stripped, out2)
+	if strings.Count(r.out, `"status":"detected"`) != 2 || !strings.Contains(r.out, `"payload":"IMG2"`) {
+		t.Fatalf("after rotation, both marks must read: %s", r.out)
+	}
 	// Without the workspace's keys the watermark is not checked, never "absent".
 	r = run(t, "", "scan", "--json", stripped)
 	if !strings.Contains(r.out, `"status":"not-checked"`) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"synthreview/marking/watermark"
+	"synthreview/review"
 	"synthreview/store/keys"
 )
 
@@ -78,4 +80,32 @@ func rotateKeyring(dir string, now time.Time) (watermark.Key, error) {
 		return k, err
 	}
 	return k, saveKeyring(dir, ring)
+}
+
+// cmdKeys rotates the workspace's watermark key (admins, design.md): new
+// marks use the new key, and detection keeps trying every past key.
+func cmdKeys(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 || args[0] != "rotate-watermark" {
+		return usageError{"say rotate-watermark"}
+	}
+	fl := c.flags("keys rotate-watermark")
+	ws := c.workspaceFlag(fl)
+	as := fl.String("as", "", "admin acting")
+	if _, err := parse(fl, args[1:]); err != nil {
+		return err
+	}
+	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActRotateKey)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	k, err := rotateKeyring(w.keysDir(), w.Now())
+	if err != nil {
+		return err
+	}
+	if _, err := w.DB.AppendEvent(ctx, actor.Name, "keys.watermark_rotated", "keys:watermark", map[string]any{"key_id": k.ID}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.io.Out, "watermark key rotated: new marks use %s; marks made with earlier keys are still detected\n", k.ID)
+	return nil
 }
