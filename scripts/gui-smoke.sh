@@ -9,7 +9,7 @@ mkdir -p "$work"
 export DISPLAY=:97
 Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp -noreset > "$work/xvfb.log" 2>&1 &
 xvfb=$!
-trap 'kill $gui $xvfb 2>/dev/null || true' EXIT
+trap 'kill $gui $xvfb 2>/dev/null; wait 2>/dev/null; true' EXIT
 gui=""
 for i in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 LANG=zh_CN.UTF-8 "$bin" gui --workspace "$work/ws" > "$work/gui.log" 2>&1 &

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 . scripts/goenv.sh
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" 2>/dev/null || true' EXIT
 # Fyne writes settings and caches under HOME/XDG folders: keep tests off the user's.
 export HOME_REAL="$HOME" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 export GOCACHE="${GOCACHE:-$(HOME="$HOME_REAL" go env GOCACHE)}" GOMODCACHE="${GOMODCACHE:-$(HOME="$HOME_REAL" go env GOMODCACHE)}"
