@@ -69,6 +69,9 @@ type Decision struct {
 	Note     string
 	Sanction Sanction
 	At       time.Time
+	// UndoneAt is when the reviewer took the decision back (zero: it
+	// stands). The row stays; the undo is its own event.
+	UndoneAt time.Time
 }
 
 // Validate applies the decision rules: rejecting needs at least one reason

@@ -16,15 +16,43 @@ import (
 	"synthreview/review"
 )
 
+// readTranslation reads one language's strings: name is "en.json" or
+// "zh-CN.json", and screens may add their own "<prefix>.en.json" files,
+// which the loader merges (a key defined twice is an error).
 func readTranslation(t *testing.T, name string) map[string]string {
 	t.Helper()
-	data, err := fs.ReadFile(assets.Translations(), name)
+	entries, err := fs.ReadDir(assets.Translations(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("%s: %v", name, err)
+	m := map[string]string{}
+	found := false
+	for _, e := range entries {
+		f := e.Name()
+		if f != name && !strings.HasSuffix(f, "."+name) {
+			continue
+		}
+		if name == "en.json" && strings.HasSuffix(f, "zh-CN.json") {
+			continue
+		}
+		found = true
+		data, err := fs.ReadFile(assets.Translations(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(data, &part); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				t.Errorf("%s: key %q is defined in another %s file too", f, k, name)
+			}
+			m[k] = v
+		}
+	}
+	if !found {
+		t.Fatalf("no translation file %s", name)
 	}
 	return m
 }
