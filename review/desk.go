@@ -186,7 +186,7 @@ type Workstation interface {
 	Media(ctx context.Context, actor Account, sha256 string) ([]byte, error)
 	Preview(ctx context.Context, actor Account, id int64) (Preview, error)
 	Decide(ctx context.Context, actor Account, id int64, d Decision) (Item, error)
-	Undo(ctx context.Context, actor Account, decisionID int64) (Item, error)
+	Undo(ctx context.Context, actor Account, itemID int64) (Item, error)
 	Release(ctx context.Context, actor Account, id int64) error
 	IntakeErrors(ctx context.Context, actor Account) ([]IntakeError, error)
 }
@@ -359,11 +359,12 @@ func (d Desk) Decide(ctx context.Context, actor Account, id int64, dec Decision)
 	return d.Store.ApplyRelabelled(ctx, actor.Name, id, dec, c)
 }
 
-// Undo takes back actor's own latest decision within the undo window: the
-// item returns to actor under a new lease, the decision stays in the log
-// marked undone, and the undo is its own event. Outbox files not yet
-// written are cancelled; written ones are followed by a revocation.
-func (d Desk) Undo(ctx context.Context, actor Account, decisionID int64) (Item, error) {
+// Undo takes back actor's own latest decision on an item, within the undo
+// window: the item returns to actor under a new lease, the decision stays
+// in the log marked undone, and the undo is its own event. Outbox files
+// not yet written are cancelled; written ones are followed by a
+// revocation.
+func (d Desk) Undo(ctx context.Context, actor Account, itemID int64) (Item, error) {
 	if err := Require(actor, ActClaim); err != nil {
 		return Item{}, err
 	}
@@ -371,7 +372,20 @@ func (d Desk) Undo(ctx context.Context, actor Account, decisionID int64) (Item, 
 	if w <= 0 {
 		w = DefaultUndoWindow
 	}
-	return d.Store.UndoDecision(ctx, actor.Name, decisionID, w)
+	ev, err := d.Store.Evidence(ctx, itemID)
+	if err != nil {
+		return Item{}, err
+	}
+	var last *Decision
+	for i := range ev.Decisions {
+		if dec := &ev.Decisions[i]; last == nil || dec.ID > last.ID {
+			last = dec
+		}
+	}
+	if last == nil || last.Actor != actor.Name || !last.UndoneAt.IsZero() {
+		return Item{}, Errorf(ECONFLICT, "item %s has no decision of yours to undo", ev.Item.ProduceID)
+	}
+	return d.Store.UndoDecision(ctx, actor.Name, last.ID, w)
 }
 
 // Release gives back an item actor holds, without a decision (sign-out,
