@@ -98,3 +98,76 @@ func BenchmarkVerifyMillion(b *testing.B) {
 		}
 	}
 }
+
+// seeded100k opens a database holding 100,000 waiting items (SeedSynthetic),
+// a third of them with a critical "face-no-consent" hit and a third with a
+// warning "keyword" hit.
+func seeded100k(b *testing.B) *DB {
+	b.Helper()
+	s := benchDB(b)
+	tmpl := review.NewItem{Item: review.Item{ProduceID: "BENCH", Format: "png", ObjectSHA256: strings.Repeat("ab", 32), Size: 1}}
+	hits := []review.RuleHit{{RuleID: "face-no-consent", RuleVersion: "1", Severity: "critical"},
+		{RuleID: "keyword", RuleVersion: "1", Severity: "warning"}}
+	if err := s.SeedSynthetic(context.Background(), 100_000, tmpl, hits); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkQueuePage100k reads one page of 500 rows and the total, as the
+// queue list does, from a live queue of 100,000 waiting items.
+func BenchmarkQueuePage100k(b *testing.B) {
+	s := seeded100k(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    review.QueueFilter
+	}{
+		{"first page", review.QueueFilter{}},
+		{"offset 50000", review.QueueFilter{Offset: 50_000}},
+		{"category", review.QueueFilter{Category: "face_swap"}},
+		{"rule", review.QueueFilter{RuleID: "face-no-consent"}},
+		{"severity offset 20000", review.QueueFilter{Severity: "warning", Offset: 20_000}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			c.f.Queue, c.f.Limit = review.QueueLive, review.MaxPage
+			for b.Loop() {
+				rows, err := s.QueuePage(ctx, c.f)
+				if err != nil || len(rows) != review.MaxPage {
+					b.Fatal(len(rows), err)
+				}
+				if _, err := s.QueueTotal(ctx, c.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkQueueCounts100k counts both queues with 100,000 waiting items.
+func BenchmarkQueueCounts100k(b *testing.B) {
+	s := seeded100k(b)
+	ctx := context.Background()
+	for b.Loop() {
+		c, err := s.QueueCounts(ctx)
+		if err != nil || c[0].Waiting == 0 {
+			b.Fatal(c, err)
+		}
+	}
+}
+
+// BenchmarkClaimApply100k claims the next item and approves it (two
+// transactions, with their events and outbox entry), with 100,000 waiting.
+func BenchmarkClaimApply100k(b *testing.B) {
+	s := seeded100k(b)
+	ctx := context.Background()
+	for b.Loop() {
+		it, err := s.Claim(ctx, "reviewer1", review.QueueLive, time.Hour)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Apply(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

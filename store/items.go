@@ -71,11 +71,13 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 		it.Verdict = "unlabelled"
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO items (produce_id, format, object_sha256, size, category, service, model,
-		filing, user_id, prompt, created_at, received_at, state, queue, priority, label_state, verdict, updated_at, sidecar)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		filing, user_id, prompt, created_at, received_at, state, queue, priority, label_state, verdict, updated_at, sidecar,
+		hit_count, hit_rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ProduceID, it.Format, it.ObjectSHA256, it.Size, string(it.Category), it.Service, it.Model, it.Filing,
 		it.UserID, it.Prompt, review.FormatTime(it.CreatedAt), review.FormatTime(it.ReceivedAt), string(it.State),
-		it.Queue, it.Priority, it.LabelState, it.Verdict, review.FormatTime(now), sidecarOrEmpty(n.Sidecar))
+		it.Queue, it.Priority, it.LabelState, it.Verdict, review.FormatTime(now), sidecarOrEmpty(n.Sidecar),
+		len(n.RuleHits), hitRank(n.RuleHits))
 	if err != nil {
 		return it, fmt.Errorf("item %s: %w", it.ProduceID, err)
 	}
@@ -115,6 +117,16 @@ func createItemTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, 
 		"verdict": it.Verdict, "rule_hits": hits, "consents": n.ConsentIDs,
 	})
 	return it, err
+}
+
+// hitRank is the highest review.SeverityRank among hits (0 without any),
+// stored with the item for the queue list.
+func hitRank(hits []review.RuleHit) int {
+	r := 0
+	for _, h := range hits {
+		r = max(r, review.SeverityRank(h.Severity))
+	}
+	return r
 }
 
 func putDigestTx(ctx context.Context, tx *sql.Tx, digest, produceID string) error {
@@ -255,42 +267,57 @@ func (s *DB) Apply(ctx context.Context, actor string, itemID int64, d review.Dec
 	var it review.Item
 	err := s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
-		it, err = scanItem(tx.QueryRowContext(ctx, `SELECT `+itemCols+` FROM items WHERE id = ?`, itemID))
-		if err == sql.ErrNoRows {
-			return review.Errorf(review.ENOTFOUND, "no item %d", itemID)
-		} else if err != nil {
-			return err
-		}
-		if it.State != review.StateInReview || it.ClaimedBy != actor || it.LeaseUntil.Before(now) {
-			return review.Errorf(review.ECONFLICT, "item %s is not claimed by %s any more; claim it again", it.ProduceID, actor)
-		}
-		move := d.Outcome.Move()
-		next, err := review.Next(it.State, it.Queue, move)
-		if err != nil {
-			return err
-		}
-		queue := review.QueueAfter(it.Queue, move)
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, queue = ?, claimed_by = '', lease_until = '', updated_at = ? WHERE id = ?`,
-			string(next), queue, review.FormatTime(now), it.ID); err != nil {
-			return err
-		}
-		reasons, _ := json.Marshal(append([]string{}, d.Reasons...))
-		res, err := tx.ExecContext(ctx, `INSERT INTO decisions (item_id, actor, outcome, reasons, note, sanction, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			it.ID, actor, string(d.Outcome), string(reasons), d.Note, string(d.Sanction), review.FormatTime(now))
-		if err != nil {
-			return err
-		}
-		decID, _ := res.LastInsertId()
-		if _, err = appendEvent(ctx, tx, now, actor, "item.decided", itemSubject(it.ID), map[string]any{
-			"decision": decID, "outcome": d.Outcome, "reasons": d.Reasons, "sanction": d.Sanction,
-			"from": it.State, "to": next, "queue": queue, "note_sha256": sha256Hex(d.Note),
-		}); err != nil {
-			return err
-		}
-		it.State, it.Queue, it.ClaimedBy, it.LeaseUntil = next, queue, "", time.Time{}
-		return queueOutboxTx(ctx, tx, now, it, decID, d)
+		it, err = applyTx(ctx, tx, now, actor, itemID, d, nil)
+		return err
 	})
 	return it, err
+}
+
+// applyTx records d on the item actor holds (Apply, ApplyRelabelled): the
+// state move, the decision row, its "item.decided" event, the labelled
+// copy with its "item.relabelled" event when c is not nil, and the outbox
+// entries.
+func applyTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, itemID int64, d review.Decision, c *review.LabelledCopy) (review.Item, error) {
+	it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemCols+` FROM items WHERE id = ?`, itemID))
+	if err == sql.ErrNoRows {
+		return it, review.Errorf(review.ENOTFOUND, "no item %d", itemID)
+	} else if err != nil {
+		return it, err
+	}
+	if it.State != review.StateInReview || it.ClaimedBy != actor || it.LeaseUntil.Before(now) {
+		return it, review.Errorf(review.ECONFLICT, "item %s is not claimed by %s any more; claim it again", it.ProduceID, actor)
+	}
+	d.Actor = actor
+	move := d.Outcome.Move()
+	next, err := review.Next(it.State, it.Queue, move)
+	if err != nil {
+		return it, err
+	}
+	queue := review.QueueAfter(it.Queue, move)
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, queue = ?, claimed_by = '', lease_until = '', updated_at = ? WHERE id = ?`,
+		string(next), queue, review.FormatTime(now), it.ID); err != nil {
+		return it, err
+	}
+	reasons, _ := json.Marshal(append([]string{}, d.Reasons...))
+	res, err := tx.ExecContext(ctx, `INSERT INTO decisions (item_id, actor, outcome, reasons, note, sanction, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		it.ID, actor, string(d.Outcome), string(reasons), d.Note, string(d.Sanction), review.FormatTime(now))
+	if err != nil {
+		return it, err
+	}
+	decID, _ := res.LastInsertId()
+	if _, err = appendEvent(ctx, tx, now, actor, "item.decided", itemSubject(it.ID), map[string]any{
+		"decision": decID, "outcome": d.Outcome, "reasons": d.Reasons, "sanction": d.Sanction,
+		"from": it.State, "to": next, "from_queue": it.Queue, "queue": queue, "note_sha256": sha256Hex(d.Note),
+	}); err != nil {
+		return it, err
+	}
+	if c != nil {
+		if err := addCopyTx(ctx, tx, now, actor, it.ID, decID, *c); err != nil {
+			return it, err
+		}
+	}
+	it.State, it.Queue, it.ClaimedBy, it.LeaseUntil = next, queue, "", time.Time{}
+	return it, queueOutboxTx(ctx, tx, now, it, decID, d, c)
 }
 
 // ScanReport returns the stored scan report (JSON) of an item.

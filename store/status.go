@@ -55,7 +55,7 @@ func (s *DB) Status(ctx context.Context) (review.Status, error) {
 		}
 	}
 	overdue := review.FormatTime(s.Now().Add(-review.OutboxAckLimit))
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(created_at < ?), 0) FROM outbox WHERE acked_at = ''`, overdue).
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(created_at < ?), 0) FROM outbox WHERE acked_at = '' AND cancelled_at = ''`, overdue).
 		Scan(&st.OutboxUnacked, &st.OutboxOverdue); err != nil {
 		return st, s.mapErr(fmt.Errorf("status of %s", s.path), err)
 	}

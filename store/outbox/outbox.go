@@ -5,11 +5,15 @@
 // written in the decision's transaction; this package only materialises and
 // reconciles files, so a crash at any point loses nothing.
 //
-// It imports the standard library and store; never Fyne, ui or app.
+// It imports the standard library, store and store/objects; never Fyne,
+// ui or app.
 package outbox
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +25,7 @@ import (
 
 	"synthreview/review"
 	"synthreview/store"
+	"synthreview/store/objects"
 )
 
 // DB is what the outbox needs of the store.
@@ -34,6 +39,10 @@ type DB interface {
 type Outbox struct {
 	Dir string
 	DB  DB
+	// Objects is the workspace's objects/ folder, where the labelled
+	// copies that "labelled_copy" entries hand over are read from. Flush
+	// refuses such an entry when it is empty.
+	Objects string
 }
 
 // Folders inside outbox/.
@@ -46,6 +55,9 @@ const (
 
 // Flush writes the file of every action not yet on disk (temporary file,
 // fsync, rename) and records it written. It returns how many it wrote.
+// A "labelled_copy" action first gets its labelled copy, copied from
+// objects/ under the name its JSON gives (labelled_file) and checked
+// against its SHA-256, so the JSON never names a missing file.
 func (o Outbox) Flush(ctx context.Context) (int, error) {
 	list, err := o.DB.UnwrittenOutbox(ctx)
 	if err != nil {
@@ -58,6 +70,11 @@ func (o Outbox) Flush(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return i, ctx.Err()
 		}
+		if e.CopySHA256 != "" {
+			if err := o.copyObject(e); err != nil {
+				return i, err
+			}
+		}
 		if err := writeDurably(filepath.Join(o.Dir, e.FileName), []byte(e.Body)); err != nil {
 			return i, err
 		}
@@ -66,6 +83,60 @@ func (o Outbox) Flush(ctx context.Context) (int, error) {
 		}
 	}
 	return len(list), nil
+}
+
+// copyObject copies the labelled copy of e from objects/ into the outbox
+// (temporary file, fsync, rename, then the folder synced so the rename
+// lands before the JSON's), refusing it if it does not hash to its name.
+func (o Outbox) copyObject(e store.OutboxEntry) error {
+	if o.Objects == "" {
+		return fmt.Errorf("outbox: %s hands over a labelled copy, but no objects folder was given", e.FileName)
+	}
+	sum, err := hex.DecodeString(e.CopySHA256)
+	if err != nil || len(sum) != sha256.Size || e.CopyFile == "" || e.CopyFile != filepath.Base(e.CopyFile) ||
+		strings.HasPrefix(e.CopyFile, ".") {
+		return fmt.Errorf("outbox: %s names a malformed labelled copy %q as %q", e.FileName, e.CopySHA256, e.CopyFile)
+	}
+	src, err := os.Open(objects.Store{Dir: o.Objects}.Path(e.CopySHA256))
+	if err != nil {
+		return fmt.Errorf("outbox: labelled copy of %s: %w", e.FileName, err)
+	}
+	defer src.Close()
+	tmp := filepath.Join(o.Dir, "."+e.CopyFile+".tmp")
+	if err := copyVerified(tmp, src, sum); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("outbox: labelled copy %s of %s: %w", e.CopySHA256, e.FileName, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(o.Dir, e.CopyFile)); err != nil {
+		return err
+	}
+	d, err := os.Open(o.Dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// copyVerified writes src to path and syncs it, failing when its SHA-256
+// is not sum.
+func copyVerified(path string, src io.Reader, sum []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), src); err != nil {
+		return err
+	}
+	if !bytes.Equal(h.Sum(nil), sum) {
+		return errors.New("the stored file is damaged: its content no longer matches its SHA-256")
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func writeDurably(p string, b []byte) error {

@@ -11,6 +11,7 @@ import (
 
 	"synthreview/review"
 	"synthreview/store"
+	"synthreview/store/objects"
 	"synthreview/store/outbox"
 )
 
@@ -111,5 +112,42 @@ func TestHoldsStayInside(t *testing.T) {
 	_, ob := decided(t, review.OutcomeHold, review.SanctionNone)
 	if n, err := ob.Flush(ctx); err != nil || n != 0 {
 		t.Fatalf("a hold reached the platform: %d %v", n, err)
+	}
+}
+
+func TestADamagedLabelledCopyIsNotHandedOver(t *testing.T) {
+	ctx := context.Background()
+	db, ob := decided(t, review.OutcomeHold, review.SanctionNone)
+	ob.Objects = filepath.Join(filepath.Dir(ob.Dir), "objects")
+	objs := objects.Store{Dir: ob.Objects}
+	data := []byte("labelled copy")
+	sum, err := objs.PutBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := db.CreateItem(ctx, "system", review.NewItem{Item: review.Item{ProduceID: "IMG2", Format: "png",
+		ObjectSHA256: strings.Repeat("cd", 32), Category: "image_generation"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Claim(ctx, "reviewer1", review.QueueLive, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplyRelabelled(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApproveRelabel},
+		review.LabelledCopy{SHA256: sum, Size: int64(len(data)), Format: "png", Marks: []string{"implicit"}}); err != nil {
+		t.Fatal(err)
+	}
+	p := objs.Path(sum)
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("tampered copy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ob.Flush(ctx); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("flush of a damaged copy: %v", err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(ob.Dir, "*labelled_copy*")); len(files) != 0 {
+		t.Fatalf("a damaged copy or its JSON reached the outbox: %v", files)
 	}
 }
