@@ -12,6 +12,7 @@ package ui
 
 import (
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,7 +32,18 @@ type Deps struct {
 	// (func(job func()) { go job() }); tests run the job at once. Nil means
 	// a goroutine.
 	Run func(job func())
+	// Accounts signs users in. Nil: no sign-in, the window shows the
+	// workspace summary only (a read-only viewer).
+	Accounts Authenticator
+	// Desk is the review service behind the queue and review screens.
+	Desk review.Workstation
+	// IdleLock locks the screen after this long without keyboard or
+	// pointer activity; 0 never locks.
+	IdleLock time.Duration
 }
+
+// DefaultIdleLock is the idle time after which the workstation locks.
+const DefaultIdleLock = 5 * time.Minute
 
 // The keyboard shortcuts with a modifier, defined once: each goes on its
 // menu item and on the canvas (style.md §5). F5, F1 and "?" have no
@@ -51,7 +63,16 @@ type mainWindow struct {
 
 	summary   *summaryView
 	dialogs   *dialogStack
+	keys      *keymap
+	session   *session    // the signed-in user's screens; nil before sign-in
+	signin    *signInView // the sign-in or lock form shown, if any
+	locked    bool
+	idle      time.Duration
+	now       func() time.Time
+	lastSeen  time.Time     // the last keyboard or pointer activity
 	shortcuts dialog.Dialog // the open shortcuts overlay, or nil
+	// shortcutsContent is what the overlay shows (for tests)
+	shortcutsContent fyne.CanvasObject
 
 	// what LC_ALL was before the user chose a language (see applyLanguage)
 	sysLocale      string
@@ -69,8 +90,24 @@ type mainWindow struct {
 // must be loaded first (LoadTranslations).
 func NewMainWindow(a fyne.App, d Deps) fyne.Window {
 	m := newMainWindow(a, d)
-	m.summary.onRefresh()
+	if d.Accounts == nil {
+		m.summary.onRefresh()
+	}
+	if m.idle > 0 {
+		go m.watchIdle()
+	}
+	m.win.SetOnClosed(m.releaseHeld)
 	return m.win
+}
+
+// watchIdle checks for idleness a few times a minute, for the life of the
+// program (the window is the program).
+func (m *mainWindow) watchIdle() {
+	t := time.NewTicker(min(m.idle/4, 5*time.Second))
+	defer t.Stop()
+	for range t.C {
+		fyne.Do(m.checkIdle)
+	}
 }
 
 func newMainWindow(a fyne.App, d Deps) *mainWindow {
@@ -80,36 +117,180 @@ func newMainWindow(a fyne.App, d Deps) *mainWindow {
 	if d.Run == nil {
 		d.Run = func(job func()) { go job() }
 	}
-	m := &mainWindow{app: a, deps: d, dialogs: &dialogStack{}}
+	m := &mainWindow{app: a, deps: d, dialogs: &dialogStack{}, keys: loadKeymap(a.Preferences()),
+		idle: d.IdleLock, now: time.Now}
+	m.lastSeen = m.now()
 	if choice := a.Preferences().String(prefLanguage); choice != langSystem {
 		m.applyLanguage(choice)
 	}
 	m.win = a.NewWindow(lang.L("app.name"))
 	m.win.SetIcon(AppIcon())
-	m.win.Resize(fyne.NewSize(960, 640))
+	m.win.Resize(fyne.NewSize(1280, 800))
 	m.build(nil)
 	return m
 }
 
 // build (re)creates the translated parts: menu, screen and shortcuts. prev,
-// when not nil, is the screen being replaced; its numbers carry over so a
-// language switch needs no reload.
+// when not nil, is the summary being replaced; its numbers carry over so a
+// language switch needs no reload. A signed-in session is rebuilt with the
+// item on screen kept.
 func (m *mainWindow) build(prev *summaryView) {
-	m.summary = newSummaryView(m.deps.Status, m.win, m.deps.Run)
-	m.summary.dialogs = m.dialogs
-	m.summary.onLoaded = m.updateTitle
-	if prev != nil {
-		m.summary.takeOver(prev)
+	var content fyne.CanvasObject
+	switch {
+	case m.deps.Accounts == nil:
+		m.summary = newSummaryView(m.deps.Status, m.win, m.deps.Run)
+		m.summary.dialogs = m.dialogs
+		m.summary.onLoaded = m.updateTitle
+		if prev != nil {
+			m.summary.takeOver(prev)
+		}
+		content = m.summary.content()
+	case m.session != nil:
+		m.session = m.newSession(m.session.acct, m.session)
+		m.summary = m.session.summary
+		content = m.session.root
+		if m.locked {
+			content = m.lockScreen()
+		}
+	default:
+		m.summary = newSummaryView(m.deps.Status, m.win, m.deps.Run)
+		m.summary.onLoaded = m.updateTitle
+		m.signin = newSignInView(m.deps.Accounts, m.deps.Run, "")
+		m.signin.onSignedIn = m.onSignedIn
+		content = m.signin.content()
 	}
 	m.win.SetMainMenu(m.menu())
-	m.win.SetContent(m.summary.content())
+	m.win.SetContent(content)
 	m.updateTitle()
 
 	c := m.win.Canvas()
-	c.AddShortcut(scRefresh, func(fyne.Shortcut) { m.summary.onRefresh() })
+	c.AddShortcut(scRefresh, func(fyne.Shortcut) { m.onRefresh() })
 	c.AddShortcut(scQuit, func(fyne.Shortcut) { m.onQuit() })
+	if m.session != nil {
+		c.AddShortcut(scLock, func(fyne.Shortcut) { m.onLock() })
+		c.AddShortcut(scDesk, func(fyne.Shortcut) { m.selectTab(m.sessionContent(0)) })
+		c.AddShortcut(scQueues, func(fyne.Shortcut) { m.selectTab(m.sessionContent(1)) })
+		c.AddShortcut(scIntake, func(fyne.Shortcut) { m.selectTab(m.sessionContent(2)) })
+		c.AddShortcut(scSummary, func(fyne.Shortcut) { m.selectTab(m.sessionContent(3)) })
+	} else {
+		for _, sc := range []fyne.Shortcut{scLock, scDesk, scQueues, scIntake, scSummary} {
+			c.RemoveShortcut(sc)
+		}
+	}
 	c.SetOnTypedKey(m.onTypedKey)
 	c.SetOnTypedRune(m.onTypedRune)
+	if m.signin != nil && (m.session == nil || m.locked) {
+		m.signin.focus(c)
+	}
+}
+
+// sessionContent is the screen behind Ctrl+1…4: review, queues, intake
+// errors, summary (nil when the role has no such screen).
+func (m *mainWindow) sessionContent(i int) fyne.CanvasObject {
+	s := m.session
+	if s == nil {
+		return nil
+	}
+	switch i {
+	case 0:
+		if s.desk != nil {
+			return s.desk.content()
+		}
+	case 1:
+		if s.queues != nil {
+			return s.queues.content()
+		}
+	case 2:
+		if s.intake != nil {
+			return s.intake.content()
+		}
+	case 3:
+		return s.summary.content()
+	}
+	return nil
+}
+
+// onRefresh re-reads the screen in front.
+func (m *mainWindow) onRefresh() {
+	m.touch()
+	if s := m.session; s != nil && !m.locked {
+		if t := s.tabs.Selected(); t != nil {
+			m.onTab(t)
+		}
+		return
+	}
+	m.summary.onRefresh()
+}
+
+// onSignedIn opens the session of a user who gave a good password.
+func (m *mainWindow) onSignedIn(acct review.Account) {
+	m.signin = nil
+	m.locked = false
+	m.session = &session{acct: acct} // build makes its screens
+	m.touch()
+	m.build(nil)
+	if m.session.desk != nil {
+		m.session.desk.refreshCounts()
+	} else {
+		m.session.summary.onRefresh()
+	}
+}
+
+// onSignOut gives back the item held and returns to the sign-in screen.
+func (m *mainWindow) onSignOut() {
+	m.releaseHeld()
+	m.dialogs.closeAll()
+	m.session = nil
+	m.locked = false
+	m.build(nil)
+}
+
+// releaseHeld gives back the item the reviewer holds, so it does not wait
+// for its lease to lapse.
+func (m *mainWindow) releaseHeld() {
+	if m.session != nil && m.session.desk != nil {
+		m.session.desk.release()
+	}
+}
+
+// touch records activity, for the idle lock.
+func (m *mainWindow) touch() { m.lastSeen = m.now() }
+
+// checkIdle locks the screen when the user has been away long enough.
+func (m *mainWindow) checkIdle() {
+	if m.session != nil && !m.locked && m.idle > 0 && m.now().Sub(m.lastSeen) >= m.idle {
+		m.onLock()
+	}
+}
+
+// onLock hides the session behind the lock screen. The item held keeps its
+// lease, which lapses (and returns the item to the queue) if the reviewer
+// does not come back in time.
+func (m *mainWindow) onLock() {
+	if m.session == nil || m.locked {
+		return
+	}
+	m.locked = true
+	m.dialogs.closeAll()
+	m.win.SetContent(m.lockScreen())
+	m.signin.focus(m.win.Canvas())
+}
+
+func (m *mainWindow) lockScreen() fyne.CanvasObject {
+	acct := m.session.acct
+	m.signin = newSignInView(m.deps.Accounts, m.deps.Run, acct.Name)
+	m.signin.onSignOut = m.onSignOut
+	m.signin.onSignedIn = func(a review.Account) {
+		if a.Name != acct.Name {
+			return
+		}
+		m.locked = false
+		m.signin = nil
+		m.session.acct = a
+		m.touch()
+		m.win.SetContent(m.session.root)
+	}
+	return m.signin.content()
 }
 
 func (m *mainWindow) updateTitle() {
@@ -122,7 +303,7 @@ func (m *mainWindow) updateTitle() {
 }
 
 func (m *mainWindow) menu() *fyne.MainMenu {
-	refresh := fyne.NewMenuItem(lang.L("menu.file.refresh"), m.summary.onRefresh)
+	refresh := fyne.NewMenuItem(lang.L("menu.file.refresh"), m.onRefresh)
 	refresh.Shortcut = scRefresh
 	quit := fyne.NewMenuItem(lang.L("menu.file.quit"), m.onQuit)
 	quit.Shortcut = scQuit
@@ -142,9 +323,20 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		langItem(lang.L("language.en"), langEN),
 	)
 
+	view := fyne.NewMenu(lang.L("menu.view"), language)
+	if m.deps.Accounts != nil {
+		view.Items = append(view.Items, fyne.NewMenuItem(lang.L("menu.view.keys"), m.onKeys))
+	}
+	file := fyne.NewMenu(lang.L("menu.file"), refresh, fyne.NewMenuItemSeparator(), quit)
+	if m.session != nil {
+		lock := fyne.NewMenuItem(lang.L("session.lock"), m.onLock)
+		lock.Shortcut = scLock
+		file.Items = append([]*fyne.MenuItem{lock, fyne.NewMenuItem(lang.L("session.signout"), m.onSignOut),
+			fyne.NewMenuItemSeparator()}, file.Items...)
+	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu(lang.L("menu.file"), refresh, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu(lang.L("menu.view"), language),
+		file,
+		view,
 		fyne.NewMenu(lang.L("menu.help"),
 			fyne.NewMenuItem(lang.L("menu.help.shortcuts"), m.onShortcuts),
 			fyne.NewMenuItem(lang.L("menu.help.about"), m.onAbout),
@@ -165,19 +357,46 @@ func (m *mainWindow) onQuit() {
 }
 
 func (m *mainWindow) onTypedKey(ev *fyne.KeyEvent) {
+	m.touch()
 	switch ev.Name {
 	case fyne.KeyF5:
-		m.summary.onRefresh()
+		m.onRefresh()
+		return
 	case fyne.KeyF1:
 		m.onShortcuts()
+		return
 	case fyne.KeyEscape:
 		m.dialogs.closeTop()
+		return
+	}
+	if !m.deskShown() || len(m.dialogs.open) > 0 {
+		return
+	}
+	switch ev.Name {
+	case fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown:
+		m.session.desk.onArrow(ev.Name)
+		return
+	}
+	// Printable keys arrive as runes too (onTypedRune); only the others
+	// (F2, Delete, …) are looked up here, so no key acts twice.
+	if len(ev.Name) > 1 {
+		if a, ok := m.keys.action(ev.Name); ok {
+			m.session.desk.onAction(a)
+		}
 	}
 }
 
 func (m *mainWindow) onTypedRune(r rune) {
+	m.touch()
 	if r == '?' {
 		m.onShortcuts()
+		return
+	}
+	if !m.deskShown() || len(m.dialogs.open) > 0 {
+		return
+	}
+	if a, ok := m.keys.action(runeKey(r)); ok {
+		m.session.desk.onAction(a)
 	}
 }
 
@@ -186,7 +405,12 @@ func (m *mainWindow) onShortcuts() {
 	if m.shortcuts != nil {
 		return
 	}
-	d := dialog.NewCustom(lang.L("shortcuts.title"), lang.L("action.close"), shortcutList(), m.win)
+	var k *keymap
+	if m.session != nil && m.session.desk != nil {
+		k = m.keys
+	}
+	m.shortcutsContent = shortcutList(k)
+	d := dialog.NewCustom(lang.L("shortcuts.title"), lang.L("action.close"), m.shortcutsContent, m.win)
 	d.SetOnClosed(func() { m.shortcuts = nil })
 	m.shortcuts = d
 	m.dialogs.show(d)

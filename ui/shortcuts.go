@@ -10,8 +10,9 @@ import (
 )
 
 // shortcutList is the content of the Help › Keyboard shortcuts overlay: the
-// keys in monospace on the left, what they do on the right.
-func shortcutList() fyne.CanvasObject {
+// keys in monospace on the left, what they do on the right. With a keymap
+// (a reviewer is signed in), the review desk's keys come first.
+func shortcutList(k *keymap) fyne.CanvasObject {
 	or := func(a, b string) string {
 		return lang.L("shortcuts.key.or", map[string]any{"A": a, "B": b})
 	}
@@ -21,12 +22,28 @@ func shortcutList() fyne.CanvasObject {
 		{"Esc", lang.L("shortcuts.close")},
 		{keyLabel(scQuit), lang.L("shortcuts.quit")},
 	}
+	if k != nil {
+		desk := make([]struct{ keys, what string }, 0, len(deskActions)+8)
+		for _, a := range deskActions {
+			desk = append(desk, struct{ keys, what string }{keyName(k.key(a)), lang.L("key." + string(a))})
+		}
+		desk = append(desk,
+			struct{ keys, what string }{"Left Up Right Down", lang.L("shortcuts.pan")},
+			struct{ keys, what string }{keyLabel(scLock), lang.L("session.lock")},
+			struct{ keys, what string }{keyLabel(scDesk) + " … " + keyLabel(scSummary), lang.L("shortcuts.tabs")},
+		)
+		rows = append(desk, rows...)
+	}
 	objs := make([]fyne.CanvasObject, 0, 2*len(rows))
 	for _, r := range rows {
 		k := widget.NewLabelWithStyle(r.keys, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		objs = append(objs, k, widget.NewLabel(r.what))
 	}
-	return container.New(layout.NewFormLayout(), objs...)
+	form := container.New(layout.NewFormLayout(), objs...)
+	if k == nil {
+		return form
+	}
+	return container.New(&fixedSizeLayout{size: fyne.NewSize(520, 480)}, container.NewVScroll(form))
 }
 
 // keyLabel words a shortcut the way the keyboard shows it, e.g. "Ctrl+R".
