@@ -14,8 +14,12 @@ import (
 func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("gui")
 	ws := c.workspaceFlag(fs)
+	idle := fs.Duration("lock-after", ui.DefaultIdleLock, "lock the screen after this long without activity (0: never)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *idle < 0 {
+		return usageError{"--lock-after must not be negative"}
 	}
 	w, err := OpenWorkspace(ctx, c.dir(ws), false)
 	if err != nil {
@@ -30,7 +34,8 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	}
 	a := c.io.NewFyneApp()
 	a.Settings().SetTheme(ui.Theme())
-	win := ui.NewMainWindow(a, ui.Deps{Status: workspaceStatus{w}, Run: func(job func()) { go job() }})
+	win := ui.NewMainWindow(a, ui.Deps{Status: workspaceStatus{w}, Run: func(job func()) { go job() },
+		Accounts: w.Accounts(), Desk: w.Desk(), IdleLock: *idle})
 	// The inbox is watched while the workstation is open (issue 7).
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)

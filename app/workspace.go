@@ -159,7 +159,7 @@ func (w *Workspace) MaybeCheckpoint(ctx context.Context) error {
 
 // outbox returns the workspace's outbox folder.
 func (w *Workspace) outbox() outbox.Outbox {
-	return outbox.Outbox{Dir: filepath.Join(w.Dir, "outbox"), DB: w.DB}
+	return outbox.Outbox{Dir: filepath.Join(w.Dir, "outbox"), DB: w.DB, Objects: w.Objects.Dir}
 }
 
 // syncOutbox writes the files of new actions and records the platform's

@@ -119,7 +119,8 @@ type DeskStore interface {
 	QueueTotal(ctx context.Context, f QueueFilter) (int, error)
 	// NextWaiting returns the id of the item a claim on queue would get
 	// now, without claiming it (for prefetching), or ENOTFOUND.
-	NextWaiting(ctx context.Context, queue string, skip int64) (int64, error)
+	// It passes over what actor skipped within SkipMemory, as Claim does.
+	NextWaiting(ctx context.Context, actor, queue string, skip int64) (int64, error)
 	Evidence(ctx context.Context, id int64) (Evidence, error)
 	// ApplyRelabelled records an approve-and-relabel decision with the
 	// labelled copy already stored in objects, in one transaction.
@@ -160,8 +161,18 @@ type Preview struct {
 	Channels   int
 	Peaks      []float32         // audio: peak level per column, 0–1
 	Text       string            // text outputs, at most PreviewMaxText bytes
-	Meta       map[string]string // codec, bit rate, frame rate … in plain words
-	Note       string            // why something is missing (no decoder, too large …)
+	// Meta holds facts of the media by key: format, orientation, codec,
+	// bits_per_sample, bit_rate, container, video_codec, frame_rate,
+	// audio_codec (the screen words the keys; values are technical names
+	// and numbers).
+	Meta map[string]string
+	Note       string            // why something is missing (no decoder, too large …), in English, for the log
+	// NoteCode names Note's case for the screen, which words it in the
+	// user's language: no-decoder, no-preview, header-unreadable,
+	// no-pixels, too-large, not-decodable, encode-failed, not-utf8,
+	// text-cut, audio-unreadable, audio-partial, no-waveform, no-ffmpeg,
+	// ffprobe-failed, no-streams, frame-failed, temp-failed.
+	NoteCode string
 }
 
 // PreviewMaxSide bounds the longer side of a preview image.
@@ -190,6 +201,10 @@ type Workstation interface {
 	Release(ctx context.Context, actor Account, id int64) error
 	IntakeErrors(ctx context.Context, actor Account) ([]IntakeError, error)
 }
+
+// SkipMemory is how long a claim passes over an item the reviewer skipped:
+// a skip gives the item to someone else, not back to the same reviewer.
+const SkipMemory = 8 * time.Hour
 
 // DefaultUndoWindow is how long a reviewer may take back a decision.
 const DefaultUndoWindow = 30 * time.Second
@@ -269,7 +284,7 @@ func (d Desk) Peek(ctx context.Context, actor Account, queue string, skip int64)
 	if err := Require(actor, ClaimAction(queue)); err != nil {
 		return 0, err
 	}
-	return d.Store.NextWaiting(ctx, queue, skip)
+	return d.Store.NextWaiting(ctx, actor.Name, queue, skip)
 }
 
 // Evidence returns what the evidence view shows for an item.

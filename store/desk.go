@@ -278,7 +278,7 @@ func (c claimCandidate) before(d claimCandidate) bool {
 // (counting items whose lease lapsed, which Claim first returns), other
 // than skip, without claiming it. ENOTFOUND when there is none; EINVALID
 // for an unknown queue.
-func (s *DB) NextWaiting(ctx context.Context, queue string, skip int64) (int64, error) {
+func (s *DB) NextWaiting(ctx context.Context, actor, queue string, skip int64) (int64, error) {
 	state, err := waitingState(queue)
 	if err != nil {
 		return 0, err
@@ -289,12 +289,13 @@ func (s *DB) NextWaiting(ctx context.Context, queue string, skip int64) (int64, 
 	}
 	defer tx.Rollback()
 	var best *claimCandidate
+	since := review.FormatTime(s.Now().Add(-review.SkipMemory))
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
-		{`SELECT id, priority, received_at FROM items WHERE state = ? AND id <> ?
-			ORDER BY priority DESC, received_at, id LIMIT 1`, []any{string(state), skip}},
+		{`SELECT id, priority, received_at FROM items WHERE state = ? AND id <> ? AND id NOT IN (` + skippedBy + `)
+			ORDER BY priority DESC, received_at, id LIMIT 1`, []any{string(state), skip, actor, since}},
 		{`SELECT id, priority, received_at FROM items WHERE state = 'in_review' AND queue = ? AND lease_until < ? AND id <> ?
 			ORDER BY priority DESC, received_at, id LIMIT 1`, []any{queue, review.FormatTime(s.Now()), skip}},
 	} {

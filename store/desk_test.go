@@ -313,11 +313,11 @@ func TestNextWaitingIsWhatClaimGets(t *testing.T) {
 	clk := withClock(db)
 	queueFixture(t, db)
 	t.Run("it names the item the next claim gets, and skips the one asked", func(t *testing.T) {
-		next, err := db.NextWaiting(ctx, review.QueueLive, 0)
+		next, err := db.NextWaiting(ctx, "nobody", review.QueueLive, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		after, err := db.NextWaiting(ctx, review.QueueLive, next)
+		after, err := db.NextWaiting(ctx, "nobody", review.QueueLive, next)
 		if err != nil || after == next {
 			t.Fatalf("skipping %d gave %d, %v", next, after, err)
 		}
@@ -325,14 +325,14 @@ func TestNextWaitingIsWhatClaimGets(t *testing.T) {
 		if err != nil || it.ID != next {
 			t.Fatalf("claim got %d, %v; NextWaiting said %d", it.ID, err, next)
 		}
-		again, err := db.NextWaiting(ctx, review.QueueLive, 0)
+		again, err := db.NextWaiting(ctx, "nobody", review.QueueLive, 0)
 		if err != nil || again != after {
 			t.Fatalf("after the claim NextWaiting says %d, %v; want %d", again, err, after)
 		}
 	})
 	t.Run("an item whose lease lapsed is next when Claim would return it", func(t *testing.T) {
 		clk.now = clk.now.Add(2 * time.Hour) // both claims so far lapse
-		next, err := db.NextWaiting(ctx, review.QueueLive, 0)
+		next, err := db.NextWaiting(ctx, "nobody", review.QueueLive, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -342,10 +342,10 @@ func TestNextWaitingIsWhatClaimGets(t *testing.T) {
 		}
 	})
 	t.Run("an empty or unknown queue has none", func(t *testing.T) {
-		if _, err := db.NextWaiting(ctx, review.QueueEscalation, 0); review.ErrorCode(err) != review.ENOTFOUND {
+		if _, err := db.NextWaiting(ctx, "nobody", review.QueueEscalation, 0); review.ErrorCode(err) != review.ENOTFOUND {
 			t.Errorf("empty escalation queue: %v", err)
 		}
-		if _, err := db.NextWaiting(ctx, "later", 0); review.ErrorCode(err) != review.EINVALID {
+		if _, err := db.NextWaiting(ctx, "nobody", "later", 0); review.ErrorCode(err) != review.EINVALID {
 			t.Errorf("unknown queue: %v", err)
 		}
 	})
@@ -763,7 +763,7 @@ func TestRelease(t *testing.T) {
 		if err := db.Release(ctx, "reviewer1", it.ID); review.ErrorCode(err) != review.ECONFLICT {
 			t.Fatalf("second release: %v", err)
 		}
-		if next, err := db.NextWaiting(ctx, review.QueueLive, 0); err != nil || next != it.ID {
+		if next, err := db.NextWaiting(ctx, "nobody", review.QueueLive, 0); err != nil || next != it.ID {
 			t.Fatalf("next after release %d, %v", next, err)
 		}
 	})
@@ -845,4 +845,36 @@ func TestAWorkspaceFromBeforeTheDeskKeepsItsHits(t *testing.T) {
 	if n, err := db.QueueTotal(ctx, review.QueueFilter{Queue: review.QueueLive, Severity: "error"}); err != nil || n != 1 {
 		t.Fatalf("items with an error or worse: %d, %v", n, err)
 	}
+}
+
+func TestASkippedItemGoesToSomeoneElse(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	c := withClock(db)
+	items, _, held := queueFixture(t, db)
+	if _, err := db.Apply(ctx, "reviewer9", held, review.Decision{Actor: "reviewer9", Outcome: review.OutcomeSkip, Note: "conflict of interest"}); err != nil {
+		t.Fatal(err)
+	}
+	next, err := db.NextWaiting(ctx, "reviewer9", review.QueueLive, 0)
+	if err != nil || next == held {
+		t.Fatalf("NextWaiting for the skipper: %d, %v; the skipped item is %d", next, err, held)
+	}
+	again, err := db.Claim(ctx, "reviewer9", review.QueueLive, time.Hour)
+	if err != nil || again.ID == held || again.ID != next {
+		t.Fatalf("the skipper claimed %d (%v), want %d, not the skipped %s", again.ID, err, next, items[held].ProduceID)
+	}
+	other, err := db.Claim(ctx, "reviewer2", review.QueueLive, time.Hour)
+	if err != nil || other.ID != held {
+		t.Fatalf("another reviewer should get the skipped item first: got %d, %v", other.ID, err)
+	}
+	t.Run("after the skip memory it comes back to the same reviewer", func(t *testing.T) {
+		if err := db.Release(ctx, "reviewer2", held); err != nil {
+			t.Fatal(err)
+		}
+		c.now = c.now.Add(review.SkipMemory + time.Minute)
+		if next, err := db.NextWaiting(ctx, "reviewer9", review.QueueLive, again.ID); err != nil || next != held {
+			t.Errorf("after %s: next %d (%v), want %d", review.SkipMemory, next, err, held)
+		}
+	})
+	mustVerify(t, db)
 }

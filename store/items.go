@@ -196,7 +196,9 @@ func (s *DB) Claim(ctx context.Context, actor, queue string, lease time.Duration
 		}
 		var err error
 		it, err = scanItem(tx.QueryRowContext(ctx, `SELECT `+itemCols+` FROM items
-			WHERE state = ? ORDER BY priority DESC, received_at, id LIMIT 1`, string(waiting)))
+			WHERE state = ? AND id NOT IN (`+skippedBy+`)
+			ORDER BY priority DESC, received_at, id LIMIT 1`,
+			string(waiting), actor, review.FormatTime(now.Add(-review.SkipMemory))))
 		if err == sql.ErrNoRows {
 			return review.Errorf(review.ENOTFOUND, "the %s queue is empty", queue)
 		} else if err != nil {
@@ -218,6 +220,12 @@ func (s *DB) Claim(ctx context.Context, actor, queue string, lease time.Duration
 	})
 	return it, err
 }
+
+// skippedBy selects the items an actor skipped since a time (arguments:
+// actor, since): a claim does not hand a reviewer back what they just
+// skipped (review.SkipMemory). The partial index decisions_skips keeps it
+// cheap.
+const skippedBy = `SELECT item_id FROM decisions WHERE outcome = 'skip' AND actor = ? AND at > ? AND undone_at = ''`
 
 // releaseLapsedTx returns items whose lease has run out to their queues.
 func releaseLapsedTx(ctx context.Context, tx *sql.Tx, now time.Time) error {

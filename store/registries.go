@@ -150,3 +150,28 @@ func (s *DB) withdrawTx(ctx context.Context, tx *sql.Tx, now time.Time, actor, i
 	}
 	return reopened, nil
 }
+
+// Provider returns the provider profile with its producer codes (ordered
+// by code), or ENOTFOUND before a provider import.
+func (s *DB) Provider(ctx context.Context) (review.Provider, error) {
+	var p review.Provider
+	err := s.db.QueryRowContext(ctx, `SELECT name, uscc FROM provider WHERE id = 1`).Scan(&p.Name, &p.USCC)
+	if err == sql.ErrNoRows {
+		return p, review.Errorf(review.ENOTFOUND, "no provider profile yet: import provider.json first")
+	} else if err != nil {
+		return p, s.mapErr(fmt.Errorf("provider"), err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT code, service, note FROM producer_codes ORDER BY code`)
+	if err != nil {
+		return p, s.mapErr(fmt.Errorf("producer codes"), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c review.ProducerCode
+		if err := rows.Scan(&c.Code, &c.Service, &c.Note); err != nil {
+			return p, s.mapErr(fmt.Errorf("producer codes"), err)
+		}
+		p.ProducerCodes = append(p.ProducerCodes, c)
+	}
+	return p, s.mapErr(fmt.Errorf("producer codes"), rows.Err())
+}

@@ -438,14 +438,16 @@ func (v *deskView) load(ctx context.Context, id int64) (*loaded, error) {
 	pv, err := v.svc.Preview(ctx, v.acct, id)
 	if err != nil {
 		// The evidence still shows; the media pane says why it cannot.
-		l.pv = review.Preview{Kind: "other", Note: review.ErrorMessage(err)}
+		fyne.LogError("preview", err)
+		l.pv = review.Preview{Kind: "other", NoteCode: "no-preview", Note: review.ErrorMessage(err)}
 		return l, nil
 	}
 	l.pv = pv
 	if len(pv.Image) > 0 {
 		img, err := decodePreview(pv.Image)
 		if err != nil {
-			l.pv.Note = err.Error()
+			fyne.LogError("preview of item "+ev.Item.ProduceID, err)
+			l.pv.NoteCode, l.pv.Note = "not-decodable", err.Error()
 		} else {
 			l.img = img
 		}
@@ -534,8 +536,8 @@ func (v *deskView) showEmpty(msg string) {
 // showMedia fills the media pane for the preview's kind.
 func (v *deskView) showMedia(l *loaded) {
 	pv := l.pv
-	v.mediaNote.SetText(cleanText(pv.Note))
-	if pv.Note == "" {
+	v.mediaNote.SetText(mediaNote(pv))
+	if v.mediaNote.Text == "" {
 		v.mediaNote.Hide()
 	} else {
 		v.mediaNote.Show()
@@ -784,9 +786,40 @@ func mediaInfo(pv review.Preview) string {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		parts = append(parts, cleanText(k)+": "+cleanText(pv.Meta[k]))
+		parts = append(parts, mediaMetaKey(k)+": "+cleanText(pv.Meta[k]))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// mediaNotes are the Preview.NoteCode values the screen words.
+var mediaNotes = []string{"no-decoder", "no-preview", "header-unreadable", "no-pixels", "too-large",
+	"not-decodable", "encode-failed", "not-utf8", "text-cut", "audio-unreadable", "audio-partial",
+	"no-waveform", "no-ffmpeg", "ffprobe-failed", "no-streams", "frame-failed", "temp-failed"}
+
+// mediaNote words why part of the media cannot be shown, in the user's
+// language; the English detail goes to the log.
+func mediaNote(pv review.Preview) string {
+	if pv.NoteCode == "" && pv.Note == "" {
+		return ""
+	}
+	if pv.Note != "" {
+		fyne.LogError("media preview: "+pv.NoteCode, errors.New(cleanText(pv.Note)))
+	}
+	if slices.Contains(mediaNotes, pv.NoteCode) {
+		return lang.L("media.note." + pv.NoteCode)
+	}
+	return lang.L("media.note.other")
+}
+
+// mediaMetas are the Preview.Meta keys the screen words.
+var mediaMetas = []string{"format", "orientation", "codec", "bits_per_sample", "bit_rate", "container",
+	"video_codec", "frame_rate", "audio_codec"}
+
+func mediaMetaKey(k string) string {
+	if slices.Contains(mediaMetas, k) {
+		return lang.L("media.meta." + k)
+	}
+	return cleanText(k)
 }
 
 // clock words a duration as m:ss.

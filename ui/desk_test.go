@@ -483,3 +483,20 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+func TestBrokenPreviewSaysSo(t *testing.T) {
+	f := newFakeDesk(1)
+	f.broken = map[int64]bool{1: true}
+	m := newDeskWindow(t, f, "reviewer1")
+	d := m.session.desk
+	press(m, "n")
+	if d.current == nil || d.current.img != nil {
+		t.Fatal("the item should show, without a picture")
+	}
+	if d.mediaNote.Hidden || !strings.Contains(d.mediaNote.Text, "do not decode") {
+		t.Errorf("media note %q", d.mediaNote.Text)
+	}
+	if d.buttons[actApprove].Disabled() {
+		t.Error("a broken picture must not stop the decision")
+	}
+}

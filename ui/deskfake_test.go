@@ -27,6 +27,7 @@ type fakeDesk struct {
 	peeks     int
 	previews  int
 	failNext  error
+	broken    map[int64]bool // items whose preview bytes do not decode
 	now       func() time.Time
 }
 
@@ -161,7 +162,12 @@ func (f *fakeDesk) Media(context.Context, review.Account, string) ([]byte, error
 func (f *fakeDesk) Preview(_ context.Context, _ review.Account, id int64) (review.Preview, error) {
 	f.mu.Lock()
 	f.previews++
+	broken := f.broken[id]
 	f.mu.Unlock()
+	if broken {
+		return review.Preview{Kind: "image", Width: 64, Height: 64, Scale: 1,
+			Image: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x40\x00\x00\x00\x40\x08\x06\x00\x00\x00")}, nil
+	}
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for y := 0; y < 48; y++ {
 		for x := 0; x < 64; x++ {

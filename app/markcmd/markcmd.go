@@ -282,34 +282,47 @@ func mark(ctx context.Context, o options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Format = outFmt
+	out, res, err := markData(ctx, data, inFmt, outFmt, o)
+	res.In, res.Out = o.in, o.out
+	if err != nil {
+		return res, err
+	}
+	return res, writeAtomic(o.out, out)
+}
+
+// markData writes the label (and the visible label and watermark o asks
+// for) into a copy of data, checks the copy reads back as one label, and
+// returns it with its report; mark and Relabel share it. o.in names the
+// input in messages.
+func markData(ctx context.Context, data []byte, inFmt, outFmt string, o options) ([]byte, Result, error) {
+	res := Result{Format: outFmt}
 	before := marking.Scan(data, marking.ScanOptions{Fast: true})
 	plan, err := label.Decide(existing(before), label.Request{
 		Label: o.labelValue, Producer: o.producer, ProduceID: o.produceID,
 		Propagator: o.propagator, PropagateID: o.propagateID,
 	})
 	if err != nil {
-		return res, err
+		return nil, res, err
 	}
 	if err := ctx.Err(); err != nil {
-		return res, err
+		return nil, res, err
 	}
 	body := data
 	pixelsChange := o.visibleText != "" || outFmt != inFmt || o.wmKey != nil
 	if pixelsChange {
 		if body, res.Visible, err = redraw(data, inFmt, outFmt, o); err != nil {
-			return res, err
+			return nil, res, err
 		}
 		res.PixelsDrawn = o.visibleText != "" || o.wmKey != nil
 		res.Transcoded = outFmt != inFmt
 	}
 	out, err := label.Write(body, outFmt, plan.Fields)
 	if err != nil {
-		return res, fmt.Errorf("write the label into %s: %w", o.in, err)
+		return nil, res, fmt.Errorf("write the label into %s: %w", o.in, err)
 	}
 	after := marking.Scan(out, marking.ScanOptions{Fast: true})
 	if stale := staleLabels(after, plan.Fields); stale != nil {
-		return res, fmt.Errorf("self-check failed, nothing written: the labelled %s does not read back as one label (verdict %s, error %q; other labels at: %s)",
+		return nil, res, fmt.Errorf("self-check failed, nothing written: the labelled %s does not read back as one label (verdict %s, error %q; other labels at: %s)",
 			outFmt, after.Verdict, after.Error, strings.Join(stale, ", "))
 	}
 	res.Verdict = after.Verdict
@@ -338,7 +351,7 @@ func mark(ctx context.Context, o options) (Result, error) {
 	}
 	sum := sha256.Sum256(out)
 	res.SHA256 = hex.EncodeToString(sum[:])
-	return res, writeAtomic(o.out, out)
+	return out, res, nil
 }
 
 // load reads IN and settles the input and output formats.
