@@ -10,18 +10,27 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"synthreview/app/imports"
+	"synthreview/app/intake"
+	"synthreview/assets"
 	"synthreview/marking/label"
+	"synthreview/marking/pdq"
+	"synthreview/marking/raster"
+	"synthreview/marking/visible"
 	"synthreview/review"
+	"synthreview/review/rules"
+	"synthreview/store/rulefile"
 )
 
 // DemoPassword is the password of every demo account (design.md); nothing
@@ -63,10 +72,15 @@ var demoPrompts = []string{
 }
 
 // Demo creates a workspace in dir filled with demo content: the six
-// accounts, services, users with real-name records, consent records, 60
-// items across the service categories with real files scanned by marking,
-// decisions, complaints and an appeal. Until intake exists (issue 7) items
-// are written through the store.
+// accounts, services, users with real-name records, consent records, the
+// demo's rules (keyword lists and a feature bank, approved by the manager),
+// 60 items across the service categories delivered through the inbox and
+// intake, decisions, complaints and an appeal. The outputs are built so
+// that the review desk has every kind of evidence to show: keyword hits in
+// prompts, feature-library matches (one a near copy), visible labels (one
+// too small). Every file is generated from a seeded source, so two runs
+// deliver the same files (item numbers follow intake's order, which may
+// differ).
 func Demo(ctx context.Context, dir string, progress func(string)) error {
 	w, err := CreateWorkspace(ctx, dir)
 	if err != nil {
@@ -90,7 +104,78 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 	}
 	progress("accounts: admin, manager, trainer, senior1, reviewer1, reviewer2 (password " + DemoPassword + ")")
 	rng := rand.New(rand.NewPCG(20251128, 1))
+	if err := demoRegistries(ctx, w, now); err != nil {
+		return err
+	}
+	progress("provider profile, services, security assessments, platform users, real-name and consent records")
 
+	// Every output is made first: the feature bank holds the PDQ hashes of
+	// some of them, and the rules must be approved before intake runs.
+	outs, entries, err := demoOutputs(rng, now)
+	if err != nil {
+		return err
+	}
+	version, err := w.demoRules(ctx, accounts["manager"], entries)
+	if err != nil {
+		return fmt.Errorf("demo rules: %w", err)
+	}
+	progress(fmt.Sprintf("rules %s (keyword lists, feature bank of %d pictures) written to rules/ and approved by manager", version, len(entries)))
+
+	// Outputs reach the workspace as they would from a generation service:
+	// through the inbox and the intake path, in two batches.
+	x, err := w.newIntake(ctx, nil)
+	if err != nil {
+		return err
+	}
+	x.Settle = time.Nanosecond // the files written are complete
+	first, err := demoIntake(ctx, x, outs, false)
+	if err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("%d items delivered to the inbox, scanned and routed by the rules", first))
+
+	// Work: reviewers decide some items, one escalation, one hold.
+	decided, err := demoDecisions(ctx, w, accounts)
+	if err != nil {
+		return err
+	}
+	if err := w.syncOutbox(ctx); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("%d decisions, their actions written to outbox/", len(decided)))
+
+	// The second batch arrives after those decisions, so what it shows
+	// (keyword and feature-library hits, a too-small label) still waits.
+	later, err := demoIntake(ctx, x, outs, true)
+	if err != nil {
+		return err
+	}
+	if err := w.syncOutbox(ctx); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("%d more items delivered later, scanned and routed by the rules", later))
+
+	// Complaints (DSP Art. 12), one overdue, and an appeal.
+	n, err := demoComplaints(ctx, w, outs, decided, now)
+	if err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("%d complaints and appeals", n))
+	summary, err := demoQueueSummary(ctx, w)
+	if err != nil {
+		return err
+	}
+	progress(summary)
+	if _, err := w.Checkpoint(ctx, "system"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// demoRegistries records the platform users, their real-name status and
+// the consents, and imports the provider profile, services and security
+// assessments.
+func demoRegistries(ctx context.Context, w *Workspace, now time.Time) error {
 	// Platform users and their real-name status (DSP Art. 9).
 	for i := 1; i <= 12; i++ {
 		id := fmt.Sprintf("u-%d", 10290+i)
@@ -130,7 +215,6 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 			return err
 		}
 	}
-	progress("platform users, real-name records and consent records")
 	// Services and their security assessments arrive as the provider's
 	// systems of record would send them: files through the import path.
 	// VoiceCraft Clone has no assessment on record (a DSP Art. 15 hit).
@@ -155,43 +239,82 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 			return fmt.Errorf("demo %s: %w", f.name, err)
 		}
 	}
-	progress("provider profile, services and security assessments imported")
+	return nil
+}
 
-	// Outputs reach the workspace as they would from a generation service:
-	// through the inbox and the intake path.
-	x, err := w.newIntake(ctx, nil)
+// demoBank is the feature bank of the demo's rules (assets/demo/rules).
+const demoBank = "known-harm"
+
+// demoRules writes the demo's rules folder into the workspace, with the
+// feature bank's list made of entries, and approves it as manager would
+// with `synthreview rules approve`: the folder is first recorded as a
+// pending version (its bundle kept in objects/), then approved. It returns
+// the approved version.
+func (w *Workspace) demoRules(ctx context.Context, manager review.Account, entries []rules.BankEntry) (string, error) {
+	dir := filepath.Join(w.Dir, rulesDir)
+	if err := os.CopyFS(dir, assets.DemoRules()); err != nil {
+		return "", err
+	}
+	list, err := rulefile.FormatBankList(demoBank, 1, entries)
 	if err != nil {
-		return err
+		return "", err
 	}
+	list = append([]byte("# Written by `synthreview demo`: PDQ hashes of pictures it generated, so their re-uploads match.\n"), list...)
+	if err := os.MkdirAll(filepath.Join(dir, "banks"), 0o750); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "banks", demoBank+".tsv"), list, 0o640); err != nil {
+		return "", err
+	}
+	cur, err := rulefile.Load(filepath.Join(dir, "rules.toml"))
+	if err != nil {
+		return "", err
+	}
+	if _, _, err := w.ruleSet(ctx); err != nil { // records the version as pending
+		return "", err
+	}
+	if err := review.Require(manager, review.ActApproveRules); err != nil {
+		return "", err
+	}
+	if err := w.DB.ApproveRuleSet(ctx, manager.Name, cur.Version); err != nil {
+		return "", err
+	}
+	return cur.Version, nil
+}
+
+// demoIntake writes the outputs of one batch (the late ones or the others)
+// into the inbox and takes them in. It returns how many were taken.
+func demoIntake(ctx context.Context, x *intake.Intake, outs []demoOutput, late bool) (int, error) {
 	n := 0
-	for _, svc := range demoServices {
-		for k := 0; k < svc.count; k++ {
-			n++
-			if err := demoDelivery(x.Inbox.Dir, rng, svc, k, n, now); err != nil {
-				return fmt.Errorf("demo item %d (%s): %w", n, svc.name, err)
-			}
+	for _, o := range outs {
+		if o.late != late {
+			continue
 		}
+		if err := o.write(x.Inbox.Dir); err != nil {
+			return 0, fmt.Errorf("demo item %s: %w", o.produceID, err)
+		}
+		n++
 	}
-	x.Settle = time.Nanosecond // the files above are complete
 	r, err := x.RunOnce(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if r.Taken != n {
-		return fmt.Errorf("demo intake took %d of %d deliveries (%d rejected)", r.Taken, n, r.Rejected)
+		return 0, fmt.Errorf("demo intake took %d of %d deliveries (%d rejected)", r.Taken, n, r.Rejected)
 	}
-	progress(fmt.Sprintf("%d items delivered to the inbox, scanned and queued", n))
+	return n, nil
+}
 
-	// Work: reviewers decide some items, one escalation, one hold.
+// demoDecided is one decision of the demo's plan and the item it was on.
+type demoDecided struct {
+	item review.Item
+	d    review.Decision
+}
+
+// demoDecisions has reviewers take the next items of the live queue and
+// decide them: approvals, rejections, one escalation, one hold.
+func demoDecisions(ctx context.Context, w *Workspace, accounts map[string]review.Account) ([]demoDecided, error) {
 	q := review.Queue{Store: w.DB}
-	decide := func(who string, d review.Decision) error {
-		it, err := q.Next(ctx, accounts[who], review.QueueLive)
-		if err != nil {
-			return err
-		}
-		_, err = q.Decide(ctx, accounts[who], it.ID, d)
-		return err
-	}
 	plan := []struct {
 		who string
 		d   review.Decision
@@ -205,41 +328,91 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 		{"reviewer2", review.Decision{Outcome: review.OutcomeHold, Note: "等待用户补充授权材料"}},
 		{"reviewer1", review.Decision{Outcome: review.OutcomeApprove}},
 	}
+	var out []demoDecided
 	for _, p := range plan {
-		if err := decide(p.who, p.d); err != nil {
-			return fmt.Errorf("demo decision: %w", err)
+		it, err := q.Next(ctx, accounts[p.who], review.QueueLive)
+		if err != nil {
+			return nil, fmt.Errorf("demo decision: %w", err)
+		}
+		if _, err := q.Decide(ctx, accounts[p.who], it.ID, p.d); err != nil {
+			return nil, fmt.Errorf("demo decision: %w", err)
+		}
+		out = append(out, demoDecided{item: it, d: p.d})
+	}
+	return out, nil
+}
+
+// demoComplaints records complaints (DSP Art. 12), one overdue, and an
+// appeal against the demo's rejection for a missing implicit label. It
+// returns how many it recorded.
+func demoComplaints(ctx context.Context, w *Workspace, outs []demoOutput, decided []demoDecided, now time.Time) (int, error) {
+	item := func(service string, k int) (int64, error) {
+		for _, o := range outs {
+			if o.key == (demoKey{service, k}) {
+				it, err := w.DB.ItemByProduceID(ctx, o.produceID)
+				return it.ID, err
+			}
+		}
+		return 0, fmt.Errorf("demo has no output %d of %s", k, service)
+	}
+	var ids [3]int64
+	for i, k := range []demoKey{{"FaceStudio", 2}, {"Huahui ImageGen", 2}, {"XiaoHua Chat", 7}} {
+		id, err := item(k.service, k.k)
+		if err != nil {
+			return 0, err
+		}
+		ids[i] = id
+	}
+	var appealed int64
+	for _, d := range decided {
+		if d.d.Outcome == review.OutcomeReject && slices.Contains(d.d.Reasons, "implicit-label-missing") {
+			appealed = d.item.ID
 		}
 	}
-	if err := w.syncOutbox(ctx); err != nil {
-		return err
-	}
-	progress(fmt.Sprintf("%d decisions, their actions written to outbox/", len(plan)))
-
-	// Complaints (DSP Art. 12), one overdue, and an appeal.
 	complaints := []review.Complaint{
 		{Kind: "complaint", Channel: "app", Contact: "13800138000", ReporterID: "u-10301", Category: "risk-a4b",
-			ItemID: 3, Text: "这张图用了我的照片，我没有同意。", ReceivedAt: now.Add(-2 * 24 * time.Hour)},
+			ItemID: ids[0], Text: "这张图用了我的照片，我没有同意。", ReceivedAt: now.Add(-2 * 24 * time.Hour)},
 		{Kind: "complaint", Channel: "email", Contact: "someone@example.com", Category: "explicit-label-missing",
-			ItemID: 21, Text: "图片没有标注是AI生成的。", ReceivedAt: now.Add(-20 * 24 * time.Hour)},
+			ItemID: ids[1], Text: "图片没有标注是AI生成的。", ReceivedAt: now.Add(-20 * 24 * time.Hour)},
 		{Kind: "complaint", Channel: "web", Contact: "13900139000", ReporterID: "u-10295", Category: "risk-a1g",
-			ItemID: 45, Text: "对话内容包含不实信息。", ReceivedAt: now.Add(-1 * 24 * time.Hour), Status: "in_progress"},
-		{Kind: "appeal", Channel: "app", Contact: "13700137000", ReporterID: "u-10293", Category: "implicit-label-missing",
-			ItemID: 3, Text: "我的图片被错误下架，请复核。", ReceivedAt: now.Add(-3 * 24 * time.Hour)},
+			ItemID: ids[2], Text: "对话内容包含不实信息。", ReceivedAt: now.Add(-1 * 24 * time.Hour), Status: "in_progress"},
 		{Kind: "complaint", Channel: "regulator", Contact: "", Category: "other",
 			Text: "监管转办：请核查某换脸内容的授权情况。", ReceivedAt: now.Add(-8 * 24 * time.Hour), Status: "answered",
 			Reply: "已核查，相关内容已下架并向用户发出警示。"},
 	}
+	if appealed != 0 {
+		complaints = append(complaints, review.Complaint{Kind: "appeal", Channel: "app", Contact: "13700137000", ReporterID: "u-10293",
+			Category: "implicit-label-missing", ItemID: appealed, Text: "我的内容被错误下架，请复核。", ReceivedAt: now.Add(-3 * 24 * time.Hour)})
+	}
 	for _, c := range complaints {
 		c.DueAt = c.ReceivedAt.Add(review.DefaultComplaintDays * 24 * time.Hour)
 		if _, err := w.DB.RecordComplaint(ctx, "reviewer1", c); err != nil {
-			return fmt.Errorf("demo complaint: %w", err)
+			return 0, fmt.Errorf("demo complaint: %w", err)
 		}
 	}
-	progress(fmt.Sprintf("%d complaints and appeals", len(complaints)))
-	if _, err := w.Checkpoint(ctx, "system"); err != nil {
-		return err
+	return len(complaints), nil
+}
+
+// demoQueueSummary says what waits in the queues, read from the store.
+func demoQueueSummary(ctx context.Context, w *Workspace) (string, error) {
+	counts, err := w.DB.QueueCounts(ctx)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	waiting := map[string]int{}
+	for _, c := range counts {
+		waiting[c.Queue] = c.Waiting
+	}
+	with := map[string]int{}
+	for _, rule := range []string{"keyword", "feature-bank", "explicit-label"} {
+		n, err := w.DB.QueueTotal(ctx, review.QueueFilter{Queue: review.QueueLive, RuleID: rule})
+		if err != nil {
+			return "", err
+		}
+		with[rule] = n
+	}
+	return fmt.Sprintf("waiting: %d in the live queue (%d with keyword hits, %d feature-library matches, %d explicit-label hits), %d in the escalation queue",
+		waiting[review.QueueLive], with["keyword"], with["feature-bank"], with["explicit-label"], waiting[review.QueueEscalation]), nil
 }
 
 // demoAssessmentID is the security assessment a demo service cites.
@@ -252,16 +425,179 @@ func demoAssessmentID(svc demoService) string {
 	return ""
 }
 
-// demoDelivery writes one output and its sidecar into the inbox, as a
+// demoKey names one output of the demo: the k-th of a service.
+type demoKey struct {
+	service string
+	k       int
+}
+
+// demoTouch is what one output carries beyond the defaults, so that the
+// review desk has every kind of evidence to show.
+type demoTouch struct {
+	prompt  string  // instead of the rotating prompts; terms of the keyword lists are hits
+	reply   string  // a chat output instead of the rotating lines
+	visible string  // a visible label: demoLabelFull or demoLabelSmall
+	bank    string  // the picture goes into the feature bank under this category
+	near    demoKey // the picture is a near copy of this one (which is in the bank)
+	late    bool    // delivered after the demo's decisions, so it waits for a reviewer
+}
+
+// Visible labels the demo draws.
+const (
+	demoLabelFull  = "full"  // as `mark --visible` draws it: 6 % of the shorter side
+	demoLabelSmall = "small" // about 3 % of the shorter side: under the 5 % of GB 45438 §5.2
+)
+
+// demoTouches: keyword hits in six prompts across four services, two
+// pictures in the feature bank and a near copy of one, and a visible label
+// on 13 of the 38 pictures, one of them too small. The prompts are what a
+// misbehaving user might type; no real person is named.
+var demoTouches = map[demoKey]demoTouch{
+	{"Huahui ImageGen", 0}: {visible: demoLabelFull},
+	{"Huahui ImageGen", 1}: {prompt: "招聘海报：在家兼职刷单返利，日结三百元", late: true},
+	{"Huahui ImageGen", 3}: {visible: demoLabelFull}, // a visible label, but no metadata label (k%5 == 3)
+	{"Huahui ImageGen", 4}: {prompt: "暴雨后城市街道被淹的新闻现场照片", bank: "risk-a1g", late: true},
+	{"Huahui ImageGen", 6}: {prompt: "Product shot of a leather handbag with a counterfeit logo of a famous brand",
+		visible: demoLabelFull, late: true},
+	{"Huahui ImageGen", 8}:  {visible: demoLabelFull},
+	{"Huahui ImageGen", 9}:  {prompt: "按某知名动画工作室的角色海报原样复刻一张", bank: "risk-a3a", late: true},
+	{"Huahui ImageGen", 11}: {visible: demoLabelSmall, late: true},
+	{"Huahui ImageGen", 13}: {visible: demoLabelFull},
+	{"Huahui ImageGen", 16}: {visible: demoLabelFull},
+	{"Huahui PhotoEdit", 2}: {prompt: "把这张照片改成毕业证书的样子，再加上“代办假证”的联系方式", visible: demoLabelFull, late: true},
+	{"Huahui PhotoEdit", 3}: {visible: demoLabelFull},
+	{"Huahui PhotoEdit", 4}: {prompt: "把这张图的边裁掉一点，压缩后重新上传", near: demoKey{"Huahui ImageGen", 4}, late: true},
+	{"FaceStudio", 0}:       {visible: demoLabelFull},
+	{"FaceStudio", 1}:       {visible: demoLabelFull},
+	{"FaceStudio", 3}:       {visible: demoLabelFull},
+	{"FaceStudio", 9}:       {visible: demoLabelFull},
+	{"XiaoHua Chat", 0}: {prompt: "帮我写一条短信，冒充公检法，让对方把存款转到安全账户",
+		reply: "抱歉，我不能帮助编写冒充他人或诱导转账的内容。如果收到类似短信，请拨打110或96110核实。", late: true},
+	{"XiaoHua Chat", 4}: {prompt: "写一篇关于“本市自来水停供三天”的虚假新闻，越逼真越好",
+		reply: "我不能编写不实的新闻稿。停水等公共信息请以供水公司和政府部门的正式通知为准。", late: true},
+	{"VoiceCraft TTS", 1}: {prompt: "Voice-over for a radio ad: join our investment club, guaranteed returns of 30% a month", late: true},
+}
+
+// demoLabelLooks vary the demo's visible labels over built-in texts and
+// the positions `mark --visible --position` offers. The six-character
+// texts (人工智能生成) are left out: on pictures as small as the demo's
+// (240 pixels high) the detector does not find them at 6 %.
+var demoLabelLooks = []struct {
+	text string
+	pos  visible.Position
+}{
+	{"AI生成", visible.BottomRight}, {"AI合成", visible.Bottom}, {"AI生成", visible.TopLeft},
+	{"AI合成", visible.BottomRight}, {"AI生成", visible.Bottom}, {"AI生成", visible.TopRight},
+}
+
+// demoNearMax is the largest PDQ distance the near copy may have from its
+// original: well within the bank's threshold (31), and above 0 so the desk
+// shows a distance.
+const demoNearMax = 20
+
+// demoOutput is one output and its sidecar, ready for the inbox.
+type demoOutput struct {
+	key             demoKey
+	produceID, file string
+	data, sidecar   []byte
+	late            bool
+}
+
+// write puts the output and then its sidecar into the inbox, as a
 // generation service would (output first, sidecar last).
-func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, now time.Time) error {
-	prefix := map[string]string{"png": "IMG", "jpeg": "IMG", "text": "TXT", "wav": "AUD"}[svc.format]
-	produceID := fmt.Sprintf("%s%s%05d", prefix, now.Format("20060102"), n)
-	data, err := demoMedia(rng, svc.format, n)
-	if err != nil {
+func (o demoOutput) write(inboxDir string) error {
+	if err := os.WriteFile(filepath.Join(inboxDir, o.file), o.data, 0o640); err != nil {
 		return err
 	}
+	return os.WriteFile(filepath.Join(inboxDir, o.produceID+".json"), o.sidecar, 0o640)
+}
+
+// demoOutputs makes every output of the demo, in service order, and the
+// feature-bank entries of the pictures demoTouches puts in the bank.
+func demoOutputs(rng *rand.Rand, now time.Time) ([]demoOutput, []rules.BankEntry, error) {
+	var outs []demoOutput
+	var entries []rules.BankEntry
+	pictures := map[demoKey]image.Image{}
+	n, looks := 0, 0
+	for _, svc := range demoServices {
+		for k := 0; k < svc.count; k++ {
+			n++
+			key := demoKey{svc.name, k}
+			t := demoTouches[key]
+			var look visible.Position
+			text := ""
+			if t.visible != "" {
+				text, look = demoLabelLooks[looks%len(demoLabelLooks)].text, demoLabelLooks[looks%len(demoLabelLooks)].pos
+				looks++
+			}
+			o, pic, err := demoOutputOf(rng, svc, key, n, now, t, pictures, text, look)
+			if err != nil {
+				return nil, nil, fmt.Errorf("demo item %d (%s): %w", n, svc.name, err)
+			}
+			if pic != nil {
+				pictures[key] = pic
+			}
+			if t.bank != "" {
+				h, err := demoPDQ(o.data)
+				if err != nil {
+					return nil, nil, fmt.Errorf("demo item %d (%s): %w", n, svc.name, err)
+				}
+				entries = append(entries, rules.BankEntry{ID: fmt.Sprintf("kh-%04d", len(entries)+1), Hash: h, Category: t.bank,
+					Source: "demo: rejected on an earlier upload", Version: 1})
+			}
+			outs = append(outs, o)
+		}
+	}
+	return outs, entries, nil
+}
+
+// demoOutputOf makes one output with its sidecar, and returns the picture
+// it holds (nil for other formats).
+func demoOutputOf(rng *rand.Rand, svc demoService, key demoKey, n int, now time.Time, t demoTouch,
+	pictures map[demoKey]image.Image, labelText string, pos visible.Position) (demoOutput, image.Image, error) {
+	prefix := map[string]string{"png": "IMG", "jpeg": "IMG", "text": "TXT", "wav": "AUD"}[svc.format]
+	produceID := fmt.Sprintf("%s%s%05d", prefix, now.Format("20060102"), n)
+	var data []byte
+	var pic image.Image
+	var err error
+	switch svc.format {
+	case "png", "jpeg":
+		pic = demoImage(rng, 320, 240)
+		if t.near != (demoKey{}) {
+			src, ok := pictures[t.near]
+			if !ok {
+				return demoOutput{}, nil, fmt.Errorf("near copy of %v, which is not made yet", t.near)
+			}
+			if pic, err = demoNearCopy(src, svc.format); err != nil {
+				return demoOutput{}, nil, err
+			}
+		}
+		switch t.visible {
+		case demoLabelFull:
+			pic, _, err = visible.Draw(pic, labelText, visible.Options{Position: pos})
+		case demoLabelSmall:
+			pic, err = demoSmallLabel(pic, labelText)
+		}
+		if err != nil {
+			return demoOutput{}, nil, fmt.Errorf("visible label: %w", err)
+		}
+		data, err = demoEncode(pic, svc.format)
+	case "wav":
+		data = demoWAV(rng, 8000, 4000)
+	case "text":
+		lines := []string{"您好！我是小华，很高兴为您服务。", "春节快乐，万事如意，阖家幸福！",
+			"月亮上住着一只玉兔，它每天晚上都会看着地球上的孩子们入睡。", "根据您的描述，建议多喝水、注意休息。"}
+		reply := lines[n%len(lines)]
+		if t.reply != "" {
+			reply = t.reply
+		}
+		data = []byte(reply + "\n")
+	}
+	if err != nil {
+		return demoOutput{}, nil, err
+	}
 	// Most outputs carry a valid label; some none, some a broken one.
+	k := key.k
 	fields := label.Fields{Label: "1", ContentProducer: DemoProducer, ProduceID: produceID,
 		ContentPropagator: DemoProducer, PropagateID: produceID}
 	switch {
@@ -273,7 +609,7 @@ func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, no
 		data, err = writeDemoLabel(svc.format, data, fields)
 	}
 	if err != nil {
-		return err
+		return demoOutput{}, nil, err
 	}
 	if svc.format == "text" && k%3 != 1 {
 		data = append([]byte("【AI生成】"), data...)
@@ -296,6 +632,10 @@ func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, no
 		}
 		inputs = append(inputs, in)
 	}
+	prompt := demoPrompts[n%len(demoPrompts)]
+	if t.prompt != "" {
+		prompt = t.prompt
+	}
 	created := now.Add(-time.Duration(70-n) * 3 * time.Hour).In(time.FixedZone("CST", 8*3600))
 	sidecar := map[string]any{
 		"schema":     review.GenerationSchema,
@@ -304,19 +644,16 @@ func demoDelivery(inboxDir string, rng *rand.Rand, svc demoService, k, n int, no
 		"service": map[string]string{"name": svc.name, "category": svc.category, "algorithm_filing": svc.filing,
 			"model": svc.model, "assessment_id": demoAssessmentID(svc)},
 		"user":                   map[string]string{"id": fmt.Sprintf("u-%d", 10291+rng.IntN(12))},
-		"prompt":                 demoPrompts[n%len(demoPrompts)],
+		"prompt":                 prompt,
 		"inputs":                 inputs,
 		"output":                 map[string]string{"file": out, "sha256": hex.EncodeToString(sum[:])},
 		"unlabelled_copy_issued": false,
 	}
 	body, err := json.MarshalIndent(sidecar, "", "  ")
 	if err != nil {
-		return err
+		return demoOutput{}, nil, err
 	}
-	if err := os.WriteFile(filepath.Join(inboxDir, out), data, 0o640); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(inboxDir, produceID+".json"), body, 0o640)
+	return demoOutput{key: key, produceID: produceID, file: out, data: data, sidecar: body, late: t.late}, pic, nil
 }
 
 func writeDemoLabel(format string, data []byte, f label.Fields) ([]byte, error) {
@@ -331,28 +668,86 @@ func writeDemoLabel(format string, data []byte, f label.Fields) ([]byte, error) 
 	return data, nil // text: the implicit label carrier for text is unsettled (requirements.md §6 Q7)
 }
 
-// demoMedia makes a small, deterministic file of the format.
-func demoMedia(rng *rand.Rand, format string, n int) ([]byte, error) {
+// demoEncode writes a picture as PNG or as JPEG at quality 85.
+func demoEncode(img image.Image, format string) ([]byte, error) {
 	var buf bytes.Buffer
-	switch format {
-	case "png", "jpeg":
-		img := demoImage(rng, 320, 240)
-		if format == "png" {
-			if err := png.Encode(&buf, img); err != nil {
-				return nil, err
+	var err error
+	if format == "png" {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+	}
+	return buf.Bytes(), err
+}
+
+// demoPDQ is the PDQ hash intake's scan computes for an encoded picture:
+// of its decoded pixels (metadata does not count).
+func demoPDQ(data []byte) (rules.Hash, error) {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return rules.Hash{}, err
+	}
+	h, q := pdq.Hash(raster.FromImage(img))
+	if q < 0 {
+		return rules.Hash{}, fmt.Errorf("picture too small for a PDQ hash")
+	}
+	return rules.ParseHash(h.Hex())
+}
+
+// demoNearCopy returns src cropped by a few pixels at the top and left and
+// scaled back to its size, as a re-upload that was trimmed and
+// re-compressed would be: a different file, whose PDQ hash (once encoded
+// in format) differs from src's by a little. It tries crops of 2, 3, …
+// pixels until the distance is within (0, demoNearMax].
+func demoNearCopy(src image.Image, format string) (image.Image, error) {
+	orig, err := demoEncode(src, "png")
+	if err != nil {
+		return nil, err
+	}
+	want, err := demoPDQ(orig)
+	if err != nil {
+		return nil, err
+	}
+	b := src.Bounds()
+	for s := 2; s <= 8; s++ {
+		img := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				img.Set(x, y, src.At(b.Min.X+s+x*(b.Dx()-s)/b.Dx(), b.Min.Y+s+y*(b.Dy()-s)/b.Dy()))
 			}
-		} else if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		}
+		data, err := demoEncode(img, format)
+		if err != nil {
 			return nil, err
 		}
-	case "wav":
-		return demoWAV(rng, 8000, 4000), nil
-	case "text":
-		lines := []string{"您好！我是小华，很高兴为您服务。", "春节快乐，万事如意，阖家幸福！",
-			"月亮上住着一只玉兔，它每天晚上都会看着地球上的孩子们入睡。", "根据您的描述，建议多喝水、注意休息。"}
-		buf.WriteString(lines[n%len(lines)])
-		buf.WriteString("\n")
+		h, err := demoPDQ(data)
+		if err != nil {
+			return nil, err
+		}
+		if d := rules.Distance(want, h); d > 0 && d <= demoNearMax {
+			return img, nil
+		}
 	}
-	return buf.Bytes(), nil
+	return nil, fmt.Errorf("no near copy within PDQ distance %d", demoNearMax)
+}
+
+// demoSmallLabel draws the label as `mark --visible` does, but onto the
+// bottom-right quarter of the picture, pasted back: the text comes out at
+// about 3 % of the shorter side, under the 5 % GB 45438 §5.2 asks for
+// (Draw itself draws no smaller than 6 %), so the desk marks it too small.
+func demoSmallLabel(img image.Image, text string) (image.Image, error) {
+	b := img.Bounds()
+	corner := image.Rect(b.Max.X-b.Dx()/2, b.Max.Y-b.Dy()/2, b.Max.X, b.Max.Y)
+	part := image.NewNRGBA(image.Rect(0, 0, corner.Dx(), corner.Dy()))
+	draw.Draw(part, part.Bounds(), img, corner.Min, draw.Src)
+	drawn, _, err := visible.Draw(part, text, visible.Options{Position: visible.BottomRight})
+	if err != nil {
+		return nil, err
+	}
+	out := image.NewNRGBA(b)
+	draw.Draw(out, b, img, b.Min, draw.Src)
+	draw.Draw(out, corner, drawn, image.Point{}, draw.Src)
+	return out, nil
 }
 
 func demoImage(rng *rand.Rand, w, h int) image.Image {

@@ -21,7 +21,7 @@ func TestRulesArePendingUntilAManagerApproves(t *testing.T) {
 		t.Fatalf("cp: %v %s", err, out)
 	}
 	r := run(t, "", "rules", "status", "--workspace", ws)
-	if r.code != 0 || !strings.Contains(r.out, "built-in") || !strings.Contains(r.out, "pending a manager's approval") {
+	if r.code != 0 || !strings.Contains(r.out, "SynthReview demo rules") || !strings.Contains(r.out, "pending a manager's approval") {
 		t.Fatalf("before approval: %+v", r)
 	}
 	if r := run(t, "synthreview-demo\n", "rules", "approve", "--workspace", ws, "--as", "reviewer1"); r.code != 1 {
