@@ -543,7 +543,7 @@ func demoOutputs(rng *rand.Rand, now time.Time) ([]demoOutput, []rules.BankEntry
 					return nil, nil, fmt.Errorf("demo item %d (%s): %w", n, svc.name, err)
 				}
 				entries = append(entries, rules.BankEntry{ID: fmt.Sprintf("kh-%04d", len(entries)+1), Hash: h, Category: t.bank,
-					Source: "demo: rejected on an earlier upload", Version: 1})
+					Source: "演示：此前上传时已驳回", Version: 1})
 			}
 			outs = append(outs, o)
 		}

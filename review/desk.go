@@ -159,14 +159,14 @@ type Preview struct {
 	Duration   time.Duration
 	SampleRate int
 	Channels   int
-	Peaks      []float32         // audio: peak level per column, 0–1
-	Text       string            // text outputs, at most PreviewMaxText bytes
+	Peaks      []float32 // audio: peak level per column, 0–1
+	Text       string    // text outputs, at most PreviewMaxText bytes
 	// Meta holds facts of the media by key: format, orientation, codec,
 	// bits_per_sample, bit_rate, container, video_codec, frame_rate,
 	// audio_codec (the screen words the keys; values are technical names
 	// and numbers).
 	Meta map[string]string
-	Note       string            // why something is missing (no decoder, too large …), in English, for the log
+	Note string // why something is missing (no decoder, too large …), in English, for the log
 	// NoteCode names Note's case for the screen, which words it in the
 	// user's language: no-decoder, no-preview, header-unreadable,
 	// no-pixels, too-large, not-decodable, encode-failed, not-utf8,

@@ -5,7 +5,7 @@
 set -euo pipefail
 want=(gcc libc6-dev pkg-config libgl-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "${1:-run}" = test ]; then
-  want+=(xvfb xauth x11-utils imagemagick poppler-utils libimage-exiftool-perl sqlite3 ffmpeg)
+  want+=(xvfb xauth x11-utils xdotool imagemagick poppler-utils libimage-exiftool-perl sqlite3 ffmpeg)
 fi
 missing=()
 for p in "${want[@]}"; do

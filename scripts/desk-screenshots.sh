@@ -50,6 +50,9 @@ shoot_all() { # shoot_all LOCALE SUFFIX
 	# SKIP items first, to show one with rule hits (demo order is fixed).
 	for i in $(seq "${SKIP:-0}"); do xdotool key a; sleep 1; done
 	import -window root "$out/desk-$sfx.png"
+	xdotool key v
+	sleep 1
+	import -window root "$out/revealed-$sfx.png"
 	xdotool key r
 	sleep 1.5
 	import -window root "$out/reject-$sfx.png"
@@ -69,7 +72,7 @@ shoot_all() { # shoot_all LOCALE SUFFIX
 	kill $gui $xvfb 2>/dev/null || true
 	wait 2>/dev/null || true
 	gui="" xvfb=""
-	echo "  $out/{signin,desk,reject,keys,queues,lock}-$sfx.png"
+	echo "  $out/{signin,desk,revealed,reject,keys,queues,lock}-$sfx.png"
 }
 
 shoot_all zh_CN.UTF-8 zh

@@ -126,9 +126,17 @@ func (p *reasonPicker) updateSummary() {
 // filter empty to pick the sanction, Esc to cancel.
 func (v *deskView) showRejectDialog() {
 	it := v.current.ev.Item
-	p := &reasonPicker{all: review.Reasons, checked: map[string]bool{}}
+	// The suggested reasons come first, ticked; then every other code.
+	p := &reasonPicker{checked: map[string]bool{}}
 	for _, c := range suggestReasons(v.current.ev.RuleHits) {
 		p.checked[c] = true
+		r, _ := review.LookupReason(c)
+		p.all = append(p.all, r)
+	}
+	for _, r := range review.Reasons {
+		if !p.checked[r.Code] {
+			p.all = append(p.all, r)
+		}
 	}
 	p.filter = newKeyEntry()
 	p.filter.SetPlaceHolder(lang.L("reject.filter"))
@@ -359,13 +367,30 @@ func suggestReasons(hits []review.RuleHit) []string {
 	}
 	for _, h := range hits {
 		var e struct {
-			Kind     string `json:"kind"`
-			Problem  string `json:"problem"`
-			Category string `json:"category"`
-			Reason   string `json:"reason"`
+			Kind       string   `json:"kind"`
+			Problem    string   `json:"problem"`
+			Category   string   `json:"category"`
+			Reason     string   `json:"reason"`
+			Categories []string `json:"categories"`
+			Matches    []struct {
+				Category string `json:"category"`
+				Entry    struct {
+					Category string `json:"category"`
+				} `json:"entry"`
+			} `json:"matches"`
 		}
 		if json.Unmarshal([]byte(h.Evidence), &e) != nil {
 			continue
+		}
+		for _, c := range e.Categories {
+			add(c)
+		}
+		if e.Problem == "suppressed-by-negative-bank" {
+			continue // a known false positive: nothing to reject for
+		}
+		for _, m := range e.Matches {
+			add(m.Category)
+			add(m.Entry.Category)
 		}
 		kind := e.Kind
 		if kind == "" {

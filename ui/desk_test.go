@@ -500,3 +500,25 @@ func TestBrokenPreviewSaysSo(t *testing.T) {
 		t.Error("a broken picture must not stop the decision")
 	}
 }
+
+func TestSuggestReasons(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		hits []review.RuleHit
+		want string
+	}{
+		{"keyword hits give their categories", []review.RuleHit{{RuleID: "keyword", Evidence: `{"kind":"keyword","categories":["risk-a1h"],"matches":[{"category":"risk-a1h"}]}`}}, "risk-a1h"},
+		{"a bank match gives its entry's category", []review.RuleHit{{RuleID: "feature-bank", Evidence: `{"kind":"feature-bank","problem":"bank-match","matches":[{"entry":{"id":"kh-1","category":"risk-a3a"},"distance":4}]}`}}, "risk-a3a"},
+		{"a suppressed bank match gives nothing", []review.RuleHit{{RuleID: "feature-bank", Evidence: `{"kind":"feature-bank","problem":"suppressed-by-negative-bank","matches":[{"entry":{"category":"risk-a3a"}}]}`}}, ""},
+		{"label and consent hits map by kind", []review.RuleHit{
+			{Evidence: `{"kind":"explicit-label","problem":"too-small"}`}, {Evidence: `{"kind":"biometric-consent","category":"face_swap"}`}},
+			"explicit-label-too-small,consent-missing"},
+		{"hostile evidence is ignored", []review.RuleHit{{Evidence: `{"kind":`}, {Evidence: `{"categories":["not-a-code","risk-zz"]}`}}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := strings.Join(suggestReasons(c.hits), ","); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

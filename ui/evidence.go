@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"synthreview/review"
+	"synthreview/ui/widgets"
 )
 
 // This file is the evidence panel of the review workstation (issue 8): what
@@ -85,9 +86,10 @@ func newEvidencePanel(win fyne.Window) *evidencePanel {
 	p := &evidencePanel{win: win}
 	p.marks, p.rules = container.NewVBox(), container.NewVBox()
 	p.provenance, p.history = container.NewVBox(), container.NewVBox()
+	// Rule hits first: they are why the item is in the queue.
 	p.accordion = widget.NewAccordion(
-		widget.NewAccordionItem(lang.L("evidence.section.marks"), p.marks),
 		widget.NewAccordionItem(lang.L("evidence.section.rules"), p.rules),
+		widget.NewAccordionItem(lang.L("evidence.section.marks"), p.marks),
 		widget.NewAccordionItem(lang.L("evidence.section.provenance"), p.provenance),
 		widget.NewAccordionItem(lang.L("evidence.section.history"), p.history),
 	)
@@ -134,7 +136,7 @@ func (p *evidencePanel) show(ev review.Evidence, now time.Time) {
 	p.shown = &ev
 
 	items := p.accordion.Items
-	items[1].Title = lang.L("evidence.section.rules.count", map[string]any{"N": len(ev.RuleHits)})
+	items[0].Title = lang.L("evidence.section.rules.count", map[string]any{"N": len(ev.RuleHits)})
 	items[3].Title = lang.L("evidence.section.history.count", map[string]any{"N": len(ev.Decisions) + len(ev.Events)})
 	p.empty.Hide()
 	p.accordion.Show()
@@ -702,12 +704,19 @@ func bankRows(f *evForm, e evMap) {
 			break
 		}
 		bm := toBankMatch(m, e)
-		f.add(lang.L("evidence.bank.entry"), container.NewVBox(
+		rows := []fyne.CanvasObject{
 			evHeading(lang.L("evidence.bank.entry_id", map[string]any{"ID": evClip(bm.EntryID, 128),
 				"Bank": evClip(bm.Bank, 64), "Version": bm.BankVersion})),
 			evValue(lang.L("evidence.bank.category", map[string]any{"Category": wordCategoryCode(bm.Category),
 				"Source": evClip(bm.Source, 128)})),
-			evValue(distanceText(bm))))
+			evValue(distanceText(bm)),
+		}
+		if i < 3 && e.str("pdq") != "" && bm.EntryHash != "" {
+			// The item's hash beside the entry's, differing bits marked.
+			rows = append(rows, widgets.NewHashDiff(e.str("pdq"), bm.EntryHash,
+				lang.L("evidence.bank.diff.item"), lang.L("evidence.bank.diff.entry")))
+		}
+		f.add(lang.L("evidence.bank.entry"), container.NewVBox(rows...))
 	}
 	if s := e.obj("suppressed_by"); s != nil {
 		f.add(lang.L("evidence.bank.suppressed"), evNote(lang.L("evidence.bank.suppressed_by", map[string]any{

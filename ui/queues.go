@@ -123,7 +123,7 @@ func newQueueView(svc review.Workstation, acct review.Account, win fyne.Window, 
 		labelled(lang.L("filter.queue"), v.queue), labelled(lang.L("filter.category"), v.category),
 		labelled(lang.L("filter.labelstate"), v.labelState), labelled(lang.L("filter.severity"), v.severity),
 		labelled(lang.L("filter.rule.label"), v.rule))
-	header := container.NewGridWithColumns(len(queueColumns))
+	header := container.New(queueRowLayout{})
 	for _, c := range queueColumns {
 		header.Add(widget.NewLabelWithStyle(lang.L(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
@@ -141,6 +141,35 @@ func newQueueView(svc review.Workstation, acct review.Account, win fyne.Window, 
 // queueColumns are the list's columns (translation keys).
 var queueColumns = []string{"col.produce_id", "col.category", "col.state", "col.label", "col.severity", "col.hits", "col.age", "col.claimed"}
 
+// queueColumnWeights share a row's width among the columns: the
+// ProduceID and the label state need the most.
+var queueColumnWeights = []float32{2.4, 1.2, 1, 1.6, 0.9, 0.6, 0.8, 1.1}
+
+// queueRowLayout lays a header or a row out in the weighted columns.
+type queueRowLayout struct{}
+
+func (queueRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for _, w := range queueColumnWeights {
+		total += w
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width * queueColumnWeights[min(i, len(queueColumnWeights)-1)] / total
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+func (queueRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*40, h)
+}
+
 func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel(label)
 	l.Importance = widget.LowImportance
@@ -150,7 +179,7 @@ func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
 func (v *queueView) content() fyne.CanvasObject { return v.root }
 
 func (v *queueView) newRow() fyne.CanvasObject {
-	row := container.NewGridWithColumns(len(queueColumns))
+	row := container.New(queueRowLayout{})
 	for range queueColumns {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis

@@ -28,7 +28,7 @@ func shortcutList(k *keymap) fyne.CanvasObject {
 			desk = append(desk, struct{ keys, what string }{keyName(k.key(a)), lang.L("key." + string(a))})
 		}
 		desk = append(desk,
-			struct{ keys, what string }{"Left Up Right Down", lang.L("shortcuts.pan")},
+			struct{ keys, what string }{lang.L("shortcuts.arrows"), lang.L("shortcuts.pan")},
 			struct{ keys, what string }{keyLabel(scLock), lang.L("session.lock")},
 			struct{ keys, what string }{keyLabel(scDesk) + " … " + keyLabel(scSummary), lang.L("shortcuts.tabs")},
 		)

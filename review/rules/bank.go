@@ -160,6 +160,10 @@ type BankMatch struct {
 	Entry    BankEntry `json:"entry"`
 	Hash     string    `json:"entry_hash"`
 	Distance int       `json:"distance"`
+	// Threshold is the distance within which the query counted a match
+	// (the bank's own, or the one QueryWithin was given), so the evidence
+	// shows how close the match is against the line.
+	Threshold int `json:"threshold"`
 }
 
 // Query returns the entries within the bank's threshold of h, nearest
@@ -184,7 +188,7 @@ func (b *Bank) QueryWithin(h Hash, threshold, limit int) []BankMatch {
 	out := make([]BankMatch, len(found))
 	for j, f := range found {
 		e := b.entries[f.i]
-		out[j] = BankMatch{Bank: b.Name, Version: b.Version, Entry: e, Hash: e.Hash.String(), Distance: f.d}
+		out[j] = BankMatch{Bank: b.Name, Version: b.Version, Entry: e, Hash: e.Hash.String(), Distance: f.d, Threshold: threshold}
 	}
 	return out
 }
