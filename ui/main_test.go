@@ -75,6 +75,8 @@ func sampleStatus() review.Status {
 		Accounts:       6,
 		Complaints:     12,
 		Consents:       35,
+		OutboxUnacked:  7,
+		OutboxOverdue:  2,
 		LastCheckpoint: "2025-11-28T01:00:00.000Z",
 	}
 }

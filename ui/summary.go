@@ -51,6 +51,7 @@ type summaryView struct {
 	accounts      *widget.Label
 	complaints    *widget.Label
 	consents      *widget.Label
+	outbox        *widget.Label // actions the platform has not acknowledged (overdue ones stand out)
 	events        *widget.Label
 	chainHead     *widget.Label
 	copyHead      *widget.Button
@@ -82,6 +83,7 @@ func newSummaryView(status review.StatusReader, win fyne.Window, run func(job fu
 		return widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	}
 	v.intakeErrors, v.accounts, v.complaints, v.consents, v.events = num(), num(), num(), num(), num()
+	v.outbox = num()
 	v.chainHead = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	v.chainHead.Selectable = true
 	v.copyHead = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), v.onCopyHead)
@@ -125,6 +127,7 @@ func (v *summaryView) content() fyne.CanvasObject {
 		label("summary.accounts"), v.accounts,
 		label("summary.complaints"), v.complaints,
 		label("summary.consents"), v.consents,
+		label("summary.outbox"), v.outbox,
 	))
 	audit := widget.NewCard(lang.L("summary.section.audit"), "", form(
 		label("summary.events"), v.events,
@@ -226,6 +229,18 @@ func (v *summaryView) show() {
 	v.accounts.SetText(count(int64(st.Accounts)))
 	v.complaints.SetText(count(int64(st.Complaints)))
 	v.consents.SetText(count(int64(st.Consents)))
+	v.outbox.Importance = widget.MediumImportance
+	switch {
+	case !have:
+		v.outbox.SetText("—")
+	case st.OutboxOverdue > 0:
+		v.outbox.Importance = widget.DangerImportance
+		v.outbox.SetText(lang.L("summary.outbox.overdue", map[string]any{"N": st.OutboxUnacked, "Overdue": st.OutboxOverdue,
+			"Hours": int(review.OutboxAckLimit.Hours())}))
+	default:
+		v.outbox.SetText(count(int64(st.OutboxUnacked)))
+	}
+	v.outbox.Refresh()
 	v.events.SetText(count(st.Events))
 	head := cleanText(st.ChainHead)
 	switch {
