@@ -78,6 +78,9 @@ type deskView struct {
 	mediaNote  *widget.Label
 	media      *fyne.Container
 	reveal     *widget.Button
+	zoomIn     *widget.Button
+	zoomOut    *widget.Button
+	zoomFit    *widget.Button
 	guide      *widget.Check
 	evidence   *evidencePanel
 	buttons    map[deskAction]*widget.Button
@@ -155,10 +158,11 @@ func newDeskView(svc review.Workstation, acct review.Account, win fyne.Window, r
 		v.image.SetGuide(on, lang.L("desk.guide.label"))
 	})
 	v.guide.SetChecked(true)
-	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), v.image.ZoomIn)
-	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), v.image.ZoomOut)
-	zoomFit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.image.ZoomFit)
-	mediaBar := container.NewHBox(zoomIn, zoomOut, zoomFit, v.guide, layout.NewSpacer(), v.reveal)
+	// The zoom buttons carry their keys as their text.
+	v.zoomIn = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomIn)), theme.ZoomInIcon(), v.image.ZoomIn)
+	v.zoomOut = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomOut)), theme.ZoomOutIcon(), v.image.ZoomOut)
+	v.zoomFit = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomFit)), theme.ZoomFitIcon(), v.image.ZoomFit)
+	mediaBar := container.NewHBox(v.zoomIn, v.zoomOut, v.zoomFit, v.guide, layout.NewSpacer(), v.reveal)
 	mediaPane := container.NewBorder(mediaBar, container.NewVBox(v.mediaNote, v.mediaInfo), nil, nil, v.media)
 
 	v.evidence = newEvidencePanel(win)
@@ -220,6 +224,9 @@ func (v *deskView) relabelKeys() {
 	}
 	v.start.SetText(v.keyed(actStart, "desk.start"))
 	v.reveal.SetText(v.keyed(actReveal, "desk.reveal"))
+	v.zoomIn.SetText(keyName(v.keys.key(actZoomIn)))
+	v.zoomOut.SetText(keyName(v.keys.key(actZoomOut)))
+	v.zoomFit.SetText(keyName(v.keys.key(actZoomFit)))
 	v.guide.Text = v.keyed(actGuide, "desk.guide")
 	v.guide.Refresh()
 	if v.current == nil {
