@@ -103,6 +103,9 @@ type Evidence struct {
 	Decisions []Decision
 	Copies    []LabelledCopy
 	Events    []Event // the item's own events, oldest first
+	// Complaints are the complaints and appeals linked to the item, oldest
+	// first, without their contact (DSP Art. 12).
+	Complaints []Complaint
 }
 
 // DeskStore is the storage the desk needs, besides claiming and deciding

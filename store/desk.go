@@ -350,6 +350,7 @@ func (s *DB) Evidence(ctx context.Context, id int64) (review.Evidence, error) {
 		{"decisions", func() (err error) { ev.Decisions, err = decisionsOf(ctx, tx, id); return err }},
 		{"labelled copies", func() (err error) { ev.Copies, err = copiesOf(ctx, tx, id); return err }},
 		{"events", func() (err error) { ev.Events, err = eventsOf(ctx, tx, itemSubject(id)); return err }},
+		{"complaints", func() (err error) { ev.Complaints, err = itemComplaintsOf(ctx, tx, id); return err }},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

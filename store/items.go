@@ -324,6 +324,10 @@ func applyTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, itemI
 			return it, err
 		}
 	}
+	// A senior's decision on an appealed item resolves the appeal (DSP Art. 12).
+	if err := resolveAppealsTx(ctx, tx, now, actor, it, next, decID); err != nil {
+		return it, err
+	}
 	it.State, it.Queue, it.ClaimedBy, it.LeaseUntil = next, queue, "", time.Time{}
 	return it, queueOutboxTx(ctx, tx, now, it, decID, d, c)
 }

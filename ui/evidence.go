@@ -910,6 +910,9 @@ func provenanceSection(ev review.Evidence, now time.Time) []fyne.CanvasObject {
 	}
 	out := []fyne.CanvasObject{f.box()}
 	out = append(out, consentBlock(ev, now), copiesBlock(ev.Copies))
+	if b := complaintsBlock(ev, now); b != nil { // ui/complaints.go
+		out = append(out, b)
+	}
 	return out
 }
 

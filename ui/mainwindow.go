@@ -40,6 +40,11 @@ type Deps struct {
 	// IdleLock locks the screen after this long without keyboard or
 	// pointer activity; 0 never locks.
 	IdleLock time.Duration
+	// Cases is the complaints and appeals service (nil: no such screen).
+	Cases review.CaseService
+	// Registers are the consent, real-name and personal-data screens'
+	// service (nil: no such screens).
+	Registers review.RegisterService
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.
@@ -166,16 +171,16 @@ func (m *mainWindow) build(prev *summaryView) {
 	c := m.win.Canvas()
 	c.AddShortcut(scRefresh, func(fyne.Shortcut) { m.onRefresh() })
 	c.AddShortcut(scQuit, func(fyne.Shortcut) { m.onQuit() })
+	for _, sc := range scTabs {
+		c.RemoveShortcut(sc)
+	}
+	c.RemoveShortcut(scLock)
 	if m.session != nil {
 		c.AddShortcut(scLock, func(fyne.Shortcut) { m.onLock() })
-		c.AddShortcut(scDesk, func(fyne.Shortcut) { m.selectTab(m.sessionContent(0)) })
-		c.AddShortcut(scQueues, func(fyne.Shortcut) { m.selectTab(m.sessionContent(1)) })
-		c.AddShortcut(scIntake, func(fyne.Shortcut) { m.selectTab(m.sessionContent(2)) })
-		c.AddShortcut(scSummary, func(fyne.Shortcut) { m.selectTab(m.sessionContent(3)) })
-	} else {
-		for _, sc := range []fyne.Shortcut{scLock, scDesk, scQueues, scIntake, scSummary} {
-			c.RemoveShortcut(sc)
+		for i, sc := range scTabs {
+			c.AddShortcut(sc, func(fyne.Shortcut) { m.selectTabIndex(i) })
 		}
+		m.addScreenShortcuts()
 	}
 	c.SetOnTypedKey(m.onTypedKey)
 	c.SetOnTypedRune(m.onTypedRune)
@@ -184,38 +189,12 @@ func (m *mainWindow) build(prev *summaryView) {
 	}
 }
 
-// sessionContent is the screen behind Ctrl+1…4: review, queues, intake
-// errors, summary (nil when the role has no such screen).
-func (m *mainWindow) sessionContent(i int) fyne.CanvasObject {
-	s := m.session
-	if s == nil {
-		return nil
-	}
-	switch i {
-	case 0:
-		if s.desk != nil {
-			return s.desk.content()
-		}
-	case 1:
-		if s.queues != nil {
-			return s.queues.content()
-		}
-	case 2:
-		if s.intake != nil {
-			return s.intake.content()
-		}
-	case 3:
-		return s.summary.content()
-	}
-	return nil
-}
-
 // onRefresh re-reads the screen in front.
 func (m *mainWindow) onRefresh() {
 	m.touch()
 	if s := m.session; s != nil && !m.locked {
-		if t := s.tabs.Selected(); t != nil {
-			m.onTab(t)
+		if s.current != nil && s.current.reload != nil {
+			s.current.reload()
 		}
 		return
 	}
@@ -229,10 +208,11 @@ func (m *mainWindow) onSignedIn(acct review.Account) {
 	m.session = &session{acct: acct} // build makes its screens
 	m.touch()
 	m.build(nil)
-	if m.session.desk != nil {
-		m.session.desk.refreshCounts()
-	} else {
-		m.session.summary.onRefresh()
+	if sc := m.session.current; sc != nil && sc.reload != nil {
+		sc.reload()
+	}
+	if v := m.session.complaints; v != nil && m.session.current.item.Content != v.content() {
+		v.reload() // for the overdue count in the bar
 	}
 }
 
@@ -272,6 +252,9 @@ func (m *mainWindow) onLock() {
 	}
 	m.locked = true
 	m.dialogs.closeAll()
+	if sc := m.session.current; sc != nil && sc.leave != nil {
+		sc.leave() // no clear personal data behind the lock screen
+	}
 	m.win.SetContent(m.lockScreen())
 	m.signin.focus(m.win.Canvas())
 }
@@ -369,6 +352,11 @@ func (m *mainWindow) onTypedKey(ev *fyne.KeyEvent) {
 		m.dialogs.closeTop()
 		return
 	}
+	if s := m.session; s != nil && !m.locked && len(m.dialogs.open) == 0 && !m.deskShown() &&
+		s.current != nil && s.current.onKey != nil {
+		s.current.onKey(ev.Name)
+		return
+	}
 	if !m.deskShown() || len(m.dialogs.open) > 0 {
 		return
 	}
@@ -390,6 +378,11 @@ func (m *mainWindow) onTypedRune(r rune) {
 	m.touch()
 	if r == '?' {
 		m.onShortcuts()
+		return
+	}
+	if s := m.session; s != nil && !m.locked && len(m.dialogs.open) == 0 && !m.deskShown() &&
+		s.current != nil && s.current.onRune != nil {
+		s.current.onRune(r)
 		return
 	}
 	if !m.deskShown() || len(m.dialogs.open) > 0 {

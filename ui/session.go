@@ -12,28 +12,53 @@ import (
 )
 
 // The session's shortcuts (with a modifier: they work while an entry has
-// the focus too).
+// the focus too). Ctrl+1 … Ctrl+9 choose the screens in their tab order.
 var (
-	scLock    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	scDesk    = &desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault}
-	scQueues  = &desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault}
-	scIntake  = &desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault}
-	scSummary = &desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault}
+	scLock = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	scTabs = []*desktop.CustomShortcut{
+		{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key5, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key6, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key7, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key8, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key9, Modifier: fyne.KeyModifierShortcutDefault},
+	}
 )
+
+// screen is one tab of the session: its content and what the session does
+// when it comes to the front or leaves it.
+type screen struct {
+	item      *container.TabItem
+	reload    func()          // read again (on selection and F5)
+	shortcuts []viewShortcut  // registered only while the screen is in front
+	leave     func()          // the screen goes to the back (hide clear personal data …)
+	onRune    func(rune) bool // single keys while in front and no dialog is open
+	onKey     func(fyne.KeyName) bool
+}
 
 // session is what a signed-in user sees: a bar with who they are, and the
 // screens their role allows, as tabs. Screens a role may not use are not
 // built at all (and the service refuses them anyway: review.Require).
 type session struct {
-	acct    review.Account
-	bar     *fyne.Container
-	tabs    *container.AppTabs
-	desk    *deskView         // nil when the role cannot claim
-	queues  *queueView        // nil when the role sees no queue
-	intake  *intakeErrorsView // admins only
-	summary *summaryView
-	deskTab *container.TabItem
-	root    fyne.CanvasObject
+	acct       review.Account
+	bar        *fyne.Container
+	tabs       *container.AppTabs
+	screens    []*screen
+	current    *screen
+	desk       *deskView         // nil when the role cannot claim
+	queues     *queueView        // nil when the role sees no queue
+	complaints *complaintsView   // nil without the case service or the role
+	consents   *consentsView     // nil without the registers or the role
+	realNames  *realNamesView    // …
+	personal   *personalView     // …
+	intake     *intakeErrorsView // admins only
+	summary    *summaryView
+	deskTab    *container.TabItem
+	overdue    *widget.Label // complaints past due, in the bar
+	root       fyne.CanvasObject
 }
 
 // canReview: the role claims items of some queue.
@@ -48,6 +73,11 @@ func canSeeQueues(a review.Account) bool {
 // fix the inbox).
 func canSeeIntake(a review.Account) bool { return review.Require(a, review.ActRunImport) == nil }
 
+// canSeeComplaints: the role records complaints or sees everything.
+func canSeeComplaints(a review.Account) bool {
+	return review.Require(a, review.ActRecordComplaint) == nil || review.Require(a, review.ActSeeAll) == nil
+}
+
 func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 	s := &session{acct: acct}
 	s.summary = newSummaryView(m.deps.Status, m.win, m.deps.Run)
@@ -56,7 +86,10 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 	if prev != nil && prev.summary != nil {
 		s.summary.takeOver(prev.summary)
 	}
-	var items []*container.TabItem
+	s.overdue = widget.NewLabel("")
+	s.overdue.Importance = widget.DangerImportance
+	s.overdue.Hide()
+	add := func(sc *screen) { s.screens = append(s.screens, sc) }
 	if canReview(acct) && m.deps.Desk != nil {
 		s.desk = newDeskView(m.deps.Desk, acct, m.win, m.deps.Run, m.keys, m.dialogs)
 		s.desk.onActivity = m.touch
@@ -64,49 +97,135 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 			s.desk.takeOver(prev.desk)
 		}
 		s.deskTab = container.NewTabItemWithIcon(lang.L("tab.desk"), theme.DocumentIcon(), s.desk.content())
-		items = append(items, s.deskTab)
+		add(&screen{item: s.deskTab, reload: s.desk.refreshCounts})
 	}
 	if canSeeQueues(acct) && m.deps.Desk != nil {
 		s.queues = newQueueView(m.deps.Desk, acct, m.win, m.deps.Run)
-		items = append(items, container.NewTabItemWithIcon(lang.L("tab.queues"), theme.ListIcon(), s.queues.content()))
+		add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.queues"), theme.ListIcon(), s.queues.content()),
+			reload: s.queues.reload})
+	}
+	if canSeeComplaints(acct) && m.deps.Cases != nil {
+		v := newComplaintsView(m.deps.Cases, acct, m.win, m.deps.Run)
+		v.dialogs = m.dialogs
+		v.onCounts = func(c review.CaseCounts) { s.showOverdue(c.Overdue) }
+		s.complaints = v
+		add(&screen{item: container.NewTabItemWithIcon(lang.L("cases.tab"), theme.MailComposeIcon(), v.content()),
+			reload: v.reload, onRune: v.onRune, onKey: v.onKey})
+	}
+	if m.deps.Registers != nil {
+		if canSeeConsents(acct) {
+			v := newConsentsView(m.deps.Registers, acct, m.win, m.deps.Run)
+			v.dialogs = m.dialogs
+			s.consents = v
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("registers.tab.consents"), theme.FileIcon(), v.content()),
+				reload: v.reload, shortcuts: v.shortcuts()})
+		}
+		if canSeeRealNames(acct) {
+			v := newRealNamesView(m.deps.Registers, acct, m.win, m.deps.Run)
+			s.realNames = v
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("registers.tab.realnames"), theme.AccountIcon(), v.content()),
+				reload: v.reload, shortcuts: v.shortcuts(), leave: v.remask})
+		}
+		if canSeePersonal(acct) {
+			v := newPersonalView(m.deps.Registers, acct, m.win, m.deps.Run)
+			v.dialogs = m.dialogs
+			s.personal = v
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("registers.tab.personal"), theme.DeleteIcon(), v.content()),
+				reload: v.reload, shortcuts: v.shortcuts()})
+		}
 	}
 	if canSeeIntake(acct) && m.deps.Desk != nil {
 		s.intake = newIntakeErrorsView(m.deps.Desk, acct, m.win, m.deps.Run)
-		items = append(items, container.NewTabItemWithIcon(lang.L("tab.intake"), theme.WarningIcon(), s.intake.content()))
+		add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.intake"), theme.WarningIcon(), s.intake.content()),
+			reload: s.intake.reload})
 	}
-	items = append(items, container.NewTabItemWithIcon(lang.L("tab.summary"), theme.InfoIcon(), s.summary.content()))
+	add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.summary"), theme.InfoIcon(), s.summary.content()),
+		reload: s.summary.onRefresh})
+	items := make([]*container.TabItem, len(s.screens))
+	for i, sc := range s.screens {
+		items[i] = sc.item
+	}
 	s.tabs = container.NewAppTabs(items...)
+	s.current = s.screens[0]
 	s.tabs.OnSelected = func(t *container.TabItem) { m.onTab(t) }
 
 	who := widget.NewLabelWithStyle(lang.L("session.who", map[string]any{
 		"Name": cleanText(acct.Name), "Role": lang.L("role." + string(acct.Role))}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	lock := widget.NewButtonWithIcon(lang.L("session.lock")+" ("+keyLabel(scLock)+")", theme.VisibilityOffIcon(), m.onLock)
 	out := widget.NewButtonWithIcon(lang.L("session.signout"), theme.LogoutIcon(), m.onSignOut)
-	s.bar = container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.AccountIcon()), who), container.NewHBox(lock, out))
+	s.bar = container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.AccountIcon()), who, s.overdue),
+		container.NewHBox(lock, out))
 	s.root = newActivityWatcher(container.NewBorder(container.NewVBox(s.bar, widget.NewSeparator()), nil, nil, nil, s.tabs), m.touch)
 	return s
 }
 
-// onTab loads what a screen shows when it is chosen.
+// showOverdue puts the number of complaints past their time limit in the
+// session bar, where it stands out on every screen (DSP Art. 12).
+func (s *session) showOverdue(n int) {
+	if n <= 0 {
+		s.overdue.Hide()
+		return
+	}
+	s.overdue.SetText(lang.L("session.overdue", map[string]any{"N": n}))
+	s.overdue.Show()
+}
+
+// screenOf returns the screen of a tab.
+func (s *session) screenOf(t *container.TabItem) *screen {
+	for _, sc := range s.screens {
+		if sc.item == t {
+			return sc
+		}
+	}
+	return nil
+}
+
+// onTab brings a screen to the front: the one before it leaves (and its
+// shortcuts go), this one's shortcuts come, and it reads its data.
 func (m *mainWindow) onTab(t *container.TabItem) {
 	s := m.session
 	if s == nil {
 		return
 	}
 	m.touch()
-	switch {
-	case s.queues != nil && t.Content == s.queues.content():
-		s.queues.reload()
-	case s.intake != nil && t.Content == s.intake.content():
-		s.intake.reload()
-	case t.Content == s.summary.content():
-		s.summary.onRefresh()
-	case s.desk != nil && t == s.deskTab:
-		s.desk.refreshCounts()
+	next := s.screenOf(t)
+	if next == nil {
+		return
+	}
+	c := m.win.Canvas()
+	if prev := s.current; prev != nil && prev != next {
+		if prev.leave != nil {
+			prev.leave()
+		}
+		for _, sh := range prev.shortcuts {
+			c.RemoveShortcut(sh.sc)
+		}
+	}
+	s.current = next
+	m.addScreenShortcuts()
+	if next.reload != nil {
+		next.reload()
 	}
 }
 
-// selectTab shows the i-th screen of those built, if there is one.
+// addScreenShortcuts registers the shortcuts of the screen in front.
+func (m *mainWindow) addScreenShortcuts() {
+	s := m.session
+	if s == nil || s.current == nil {
+		return
+	}
+	for _, sh := range s.current.shortcuts {
+		do := sh.do
+		m.win.Canvas().AddShortcut(sh.sc, func(fyne.Shortcut) {
+			if !m.locked && len(m.dialogs.open) == 0 {
+				m.touch()
+				do()
+			}
+		})
+	}
+}
+
+// selectTab shows the screen whose content is given.
 func (m *mainWindow) selectTab(content fyne.CanvasObject) {
 	if m.session == nil || m.locked || content == nil {
 		return
@@ -117,6 +236,14 @@ func (m *mainWindow) selectTab(content fyne.CanvasObject) {
 			return
 		}
 	}
+}
+
+// selectTabIndex shows the i-th screen (Ctrl+1 is 0), if there is one.
+func (m *mainWindow) selectTabIndex(i int) {
+	if m.session == nil || m.locked || i < 0 || i >= len(m.session.tabs.Items) {
+		return
+	}
+	m.session.tabs.SelectIndex(i)
 }
 
 // deskShown reports whether the review desk is the screen in front, so

@@ -30,7 +30,7 @@ func shortcutList(k *keymap) fyne.CanvasObject {
 		desk = append(desk,
 			struct{ keys, what string }{lang.L("shortcuts.arrows"), lang.L("shortcuts.pan")},
 			struct{ keys, what string }{keyLabel(scLock), lang.L("session.lock")},
-			struct{ keys, what string }{keyLabel(scDesk) + " … " + keyLabel(scSummary), lang.L("shortcuts.tabs")},
+			struct{ keys, what string }{keyLabel(scTabs[0]) + " … " + keyLabel(scTabs[8]), lang.L("shortcuts.tabs")},
 		)
 		rows = append(desk, rows...)
 	}
