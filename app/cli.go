@@ -59,7 +59,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"gui", "gui [--workspace DIR]", "open the workstation (the default with no command)", cmdGUI},
+		{"gui", "gui [--workspace DIR] [--lock-after 5m]", "open the workstation (the default with no command)", cmdGUI},
 		{"init", "init --workspace DIR --as ADMIN", "create an empty workspace and its first admin (password read twice)", cmdInit},
 		{"demo", "demo --workspace DIR", "create a workspace filled with demo content", cmdDemo},
 		{"status", "status [--workspace DIR] [--json]", "counts of items, states, intake errors, events and the chain head", cmdStatus},
@@ -71,7 +71,9 @@ func init() {
 		{"mark", "mark --produce-id ID --producer CODE [--label 1] [--visible TEXT] [--position br] [--propagator CODE --propagate-id ID] [--json] IN OUT", "write the implicit (and a visible) label into a copy; never weakens a label", nil},
 		{"rules", "rules status | rules approve --as MANAGER", "show the rules in force; approve the workspace's changed rules folder (docs/rules.md)", cmdRules},
 		{"bank", "bank propose|approve|reject|publish --as USER ...", "feature library: propose an entry (reviewers), approve or reject it and publish a new bank version (managers)", cmdBank},
-		{"keys", "keys rotate-watermark --as ADMIN", "rotate the workspace's watermark key; earlier keys keep being tried", cmdKeys},
+		{"keys", "keys rotate-watermark --as ADMIN | keys import-cert --p12 FILE --as ADMIN", "rotate the workspace's watermark key (earlier keys keep being tried); sign packages with a company certificate", cmdKeys},
+		{"export", "export --as USER --kind audit --from YYYY-MM-DD --to YYYY-MM-DD -o F.pdf [--lang zh|en] [--max-pages N]", "signed PDF audit package of a period (managers and admins)", cmdExport},
+		{"verify", "verify [--trust CERTS.pem] F.pdf", "check an exported package's signature, manifest and event chain", cmdVerify},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},

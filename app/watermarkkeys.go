@@ -85,8 +85,11 @@ func rotateKeyring(dir string, now time.Time) (watermark.Key, error) {
 // cmdKeys rotates the workspace's watermark key (admins, design.md): new
 // marks use the new key, and detection keeps trying every past key.
 func cmdKeys(ctx context.Context, c *cli, args []string) error {
+	if len(args) > 0 && args[0] == "import-cert" {
+		return cmdKeysImportCert(ctx, c, args[1:])
+	}
 	if len(args) == 0 || args[0] != "rotate-watermark" {
-		return usageError{"say rotate-watermark"}
+		return usageError{"say rotate-watermark or import-cert"}
 	}
 	fl := c.flags("keys rotate-watermark")
 	ws := c.workspaceFlag(fl)

@@ -45,6 +45,8 @@ type Deps struct {
 	// Registers are the consent, real-name and personal-data screens'
 	// service (nil: no such screens).
 	Registers review.RegisterService
+	// Exporter writes signed audit packages (nil: no export screen).
+	Exporter review.Exporter
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.

@@ -55,6 +55,7 @@ type session struct {
 	realNames  *realNamesView    // …
 	personal   *personalView     // …
 	intake     *intakeErrorsView // admins only
+	export     *exportView       // managers and admins
 	summary    *summaryView
 	deskTab    *container.TabItem
 	overdue    *widget.Label // complaints past due, in the bar
@@ -133,6 +134,12 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 			add(&screen{item: container.NewTabItemWithIcon(lang.L("registers.tab.personal"), theme.DeleteIcon(), v.content()),
 				reload: v.reload, shortcuts: v.shortcuts()})
 		}
+	}
+	if m.deps.Exporter != nil && review.Require(acct, review.ActExportAudit) == nil {
+		v := newExportView(m.deps.Exporter, acct, m.win, m.deps.Run)
+		v.dialogs = m.dialogs
+		s.export = v
+		add(&screen{item: container.NewTabItemWithIcon(lang.L("export.title"), theme.DocumentSaveIcon(), v.content())})
 	}
 	if canSeeIntake(acct) && m.deps.Desk != nil {
 		s.intake = newIntakeErrorsView(m.deps.Desk, acct, m.win, m.deps.Run)

@@ -90,6 +90,7 @@ func newManifest(a *Audit, lang string) Manifest {
 	for _, it := range a.Items {
 		m.Items = append(m.Items, manifestItem(it))
 	}
+	m.Scope = a.Scope
 	for _, c := range a.Complaints {
 		m.Complaints = append(m.Complaints, ManifestComplaint{
 			ID: c.ID, Kind: c.Kind, Channel: c.Channel, Contact: maskIfClear(c.Contact, 3),

@@ -46,6 +46,10 @@ type Audit struct {
 	// sample of them when Sampled (SampleNote says how it was drawn).
 	Items      []AuditItem
 	ItemsTotal int // items in scope before sampling
+	// Scope lists every item in scope with the SHA-256 of its original
+	// and labelled copies — also the ones without an evidence page — so
+	// the manifest accounts for every file (issue 10).
+	Scope      []ScopeFile
 	Sampled    bool
 	SampleNote string
 
@@ -126,6 +130,14 @@ type AuditItem struct {
 	Copies    []review.LabelledCopy
 }
 
+// ScopeFile is one item in scope and its files.
+type ScopeFile struct {
+	ProduceID      string   `json:"produce_id"`
+	ObjectSHA256   string   `json:"object_sha256"`
+	LabelledSHA256 []string `json:"labelled_sha256,omitempty"`
+	State          string   `json:"state"`
+}
+
 // Checkpoint is a signed chain head as the log records it.
 type Checkpoint struct {
 	Event       review.Event // the audit.checkpoint event (payload: head_seq, head_hash, signature, cert_sha256)
@@ -145,6 +157,7 @@ type Manifest struct {
 	ExportedAt  string               `json:"exported_at"` // RFC 3339
 	Head        EventRef             `json:"head"`
 	Items       []ManifestItem       `json:"items,omitempty"`
+	Scope       []ScopeFile          `json:"scope,omitempty"` // every item in scope, sampled or not
 	ItemsTotal  int                  `json:"items_total,omitempty"`
 	Sampled     bool                 `json:"sampled,omitempty"`
 	SampleNote  string               `json:"sample_note,omitempty"`
