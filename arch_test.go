@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -87,5 +88,25 @@ func TestFyneAppIDMatchesMain(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `ID = "`+appID+`"`) {
 		t.Errorf("FyneApp.toml's ID differs from main.appID %q", appID)
+	}
+}
+
+// TestCommandLineNeedsNoFyneApp runs a command in a fresh process: no
+// package may touch the running Fyne app while it starts (a theme call in
+// a package-level variable would log "Attempt to access current Fyne app
+// when none is started" on every command).
+func TestCommandLineNeedsNoFyneApp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "synthreview")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "verify", filepath.Join(t.TempDir(), "missing.pdf"))
+	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8", "LC_ALL=en_US.UTF-8")
+	out, _ := cmd.CombinedOutput()
+	if strings.Contains(string(out), "Fyne error") {
+		t.Errorf("a command line run logs Fyne errors:\n%s", out)
 	}
 }

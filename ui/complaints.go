@@ -133,8 +133,9 @@ func newComplaintsView(svc review.CaseService, acct review.Account, win fyne.Win
 	v.message.Truncation = fyne.TextTruncateEllipsis
 
 	bar := container.NewHBox()
+	icons := caseIcons()
 	for _, a := range caseActions {
-		b := widget.NewButtonWithIcon(v.keyed(a), caseIcons[a], func() { v.onAction(a) })
+		b := widget.NewButtonWithIcon(v.keyed(a), icons[a], func() { v.onAction(a) })
 		b.Importance = caseImportance[a]
 		v.buttons[a] = b
 		bar.Add(b)
@@ -158,8 +159,12 @@ func newComplaintsView(svc review.CaseService, acct review.Account, win fyne.Win
 	return v
 }
 
-var caseIcons = map[caseAction]fyne.Resource{caseNew: theme.ContentAddIcon(), caseStart: theme.MediaPlayIcon(),
-	caseReply: theme.MailReplyIcon(), caseAppeal: theme.UploadIcon(), caseClose: theme.ConfirmIcon()}
+// caseIcons is a function, not a table built at start: theme icons ask the
+// running app for its theme, and the command line has none.
+func caseIcons() map[caseAction]fyne.Resource {
+	return map[caseAction]fyne.Resource{caseNew: theme.ContentAddIcon(), caseStart: theme.MediaPlayIcon(),
+		caseReply: theme.MailReplyIcon(), caseAppeal: theme.UploadIcon(), caseClose: theme.ConfirmIcon()}
+}
 
 var caseImportance = map[caseAction]widget.Importance{caseNew: widget.MediumImportance, caseStart: widget.MediumImportance,
 	caseReply: widget.HighImportance, caseAppeal: widget.WarningImportance, caseClose: widget.LowImportance}
