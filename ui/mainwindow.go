@@ -47,6 +47,8 @@ type Deps struct {
 	Registers review.RegisterService
 	// Exporter writes signed audit packages (nil: no export screen).
 	Exporter review.Exporter
+	// Dashboards reads the manager's dashboard (nil: no dashboard).
+	Dashboards review.DashboardReader
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.

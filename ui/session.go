@@ -56,6 +56,7 @@ type session struct {
 	personal   *personalView     // …
 	intake     *intakeErrorsView // admins only
 	export     *exportView       // managers and admins
+	dashboard  *dashboardView    // managers
 	summary    *summaryView
 	deskTab    *container.TabItem
 	overdue    *widget.Label // complaints past due, in the bar
@@ -91,6 +92,17 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 	s.overdue.Importance = widget.DangerImportance
 	s.overdue.Hide()
 	add := func(sc *screen) { s.screens = append(s.screens, sc) }
+	if m.deps.Dashboards != nil && review.Require(acct, review.ActSeeAll) == nil {
+		// The manager's first screen: the dashboard (issue 9).
+		v := newDashboardView(m.deps.Dashboards, acct, m.win, m.deps.Run)
+		v.dialogs = m.dialogs
+		if prev != nil && prev.dashboard != nil {
+			v.takeOver(prev.dashboard)
+		}
+		s.dashboard = v
+		add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.dashboard"), theme.GridIcon(), v.content()),
+			reload: v.reload})
+	}
 	if canReview(acct) && m.deps.Desk != nil {
 		s.desk = newDeskView(m.deps.Desk, acct, m.win, m.deps.Run, m.keys, m.dialogs)
 		s.desk.onActivity = m.touch
