@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# desk-screenshots.sh — the README's screenshots of the review workstation,
-# made from a fresh demo workspace under Xvfb by driving the real window
-# with the keyboard (xdotool), in Chinese and in English.
+# desk-screenshots.sh — the README's screenshots of the workstation, made
+# from a fresh demo workspace under Xvfb by driving the real window with the
+# keyboard (xdotool), in Chinese and in English.
 #
 #   scripts/desk-screenshots.sh BIN [OUT]     (OUT defaults to docs/screenshots)
 #
-# Writes OUT/{signin,desk,reject,queues,keys,lock}-{zh,en}.png. Needs Xvfb,
-# xdotool, xdpyinfo and import (imagemagick). Look at every picture before
-# committing it.
+# Writes OUT/NAME-{zh,en}.png for reviewer1's screens (signin, desk,
+# revealed, reject, keys, queues, lock) and the manager's (dashboard,
+# complaints, consents, realnames, export). Needs Xvfb, xdotool, xdpyinfo
+# and import (imagemagick). Look at every picture before committing it.
 set -euo pipefail
 bin=${1:?usage: desk-screenshots.sh BIN [OUT]}
 out=${2:-docs/screenshots}
@@ -17,10 +18,16 @@ xvfb="" gui=""
 cleanup() { kill $gui $xvfb 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-shoot_all() { # shoot_all LOCALE SUFFIX
-	local locale=$1 sfx=$2 win="" i
-	rm -rf "$work/ws" "$work/home"
-	LANG=en_US.UTF-8 "$bin" demo --workspace "$work/ws" >/dev/null 2>&1
+# session LOCALE SUFFIX USER STEP...: opens the window on the demo workspace
+# (made once per language), signs USER in and runs the steps:
+#   key:KEYS   xdotool key KEYS, then a pause
+#   wait:S     sleep S seconds
+#   shot:NAME  screenshot to OUT/NAME-SUFFIX.png
+#   login:NAME screenshot of the sign-in form with the name typed
+session() {
+	local locale=$1 sfx=$2 user=$3 win="" i st
+	shift 3
+	rm -rf "$work/home"
 	export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache"
 	mkdir -p "$HOME"
 	: >"$work/display"
@@ -29,7 +36,7 @@ shoot_all() { # shoot_all LOCALE SUFFIX
 	for i in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 	export DISPLAY=":$(head -1 "$work/display")"
 	for i in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-	LANG=$locale LC_ALL=$locale "$bin" gui --workspace "$work/ws" >"$work/gui.log" 2>&1 &
+	LANG=$locale LC_ALL=$locale "$bin" gui --workspace "$work/ws-$sfx" >"$work/gui.log" 2>&1 &
 	gui=$!
 	for i in $(seq 150); do
 		win=$(xdotool search --name 'SynthReview' 2>/dev/null | head -1 || true)
@@ -39,41 +46,36 @@ shoot_all() { # shoot_all LOCALE SUFFIX
 	[ -n "$win" ] || { echo "no window"; cat "$work/gui.log"; exit 1; }
 	sleep 2
 	xdotool windowfocus --sync "$win" 2>/dev/null || true
-	xdotool type --delay 20 reviewer1
-	import -window root "$out/signin-$sfx.png"
+	xdotool type --delay 20 "$user"
+	for st in "$@"; do
+		case $st in
+		login:*) import -window root "$out/${st#login:}-$sfx.png" ;;
+		esac
+	done
 	xdotool key Tab
 	xdotool type --delay 20 synthreview-demo
 	xdotool key Return
-	sleep 1.5
-	xdotool key n
 	sleep 2
-	# SKIP items first, to show one with rule hits (demo order is fixed).
-	for i in $(seq "${SKIP:-0}"); do xdotool key a; sleep 1; done
-	import -window root "$out/desk-$sfx.png"
-	xdotool key v
-	sleep 1
-	import -window root "$out/revealed-$sfx.png"
-	xdotool key r
-	sleep 1.5
-	import -window root "$out/reject-$sfx.png"
-	xdotool key Escape
-	sleep 0.5
-	xdotool key question
-	sleep 1
-	import -window root "$out/keys-$sfx.png"
-	xdotool key Escape
-	sleep 0.5
-	xdotool key ctrl+2
-	sleep 2
-	import -window root "$out/queues-$sfx.png"
-	xdotool key ctrl+1 ctrl+l
-	sleep 1
-	import -window root "$out/lock-$sfx.png"
+	for st in "$@"; do
+		case $st in
+		key:*) xdotool key ${st#key:}; sleep 1.5 ;;
+		wait:*) sleep "${st#wait:}" ;;
+		shot:*) import -window root "$out/${st#shot:}-$sfx.png"; echo "  $out/${st#shot:}-$sfx.png" ;;
+		esac
+	done
 	kill $gui $xvfb 2>/dev/null || true
 	wait 2>/dev/null || true
 	gui="" xvfb=""
-	echo "  $out/{signin,desk,revealed,reject,keys,queues,lock}-$sfx.png"
 }
 
-shoot_all zh_CN.UTF-8 zh
-shoot_all en_US.UTF-8 en
+for lang in zh en; do
+	locale=zh_CN.UTF-8
+	[ $lang = en ] && locale=en_US.UTF-8
+	LANG=en_US.UTF-8 "$bin" demo --workspace "$work/ws-$lang" >/dev/null 2>&1
+	session $locale $lang reviewer1 login:signin key:n shot:desk key:v shot:revealed key:r shot:reject \
+		key:Escape key:question shot:keys key:Escape key:ctrl+2 shot:queues key:ctrl+1 key:ctrl+l shot:lock
+	# The manager's tabs: dashboard, review, queues, complaints, consents,
+	# real names, personal data, export, summary.
+	session $locale $lang manager wait:2 shot:dashboard key:ctrl+4 key:Down shot:complaints \
+		key:ctrl+5 shot:consents key:ctrl+6 shot:realnames key:ctrl+8 shot:export
+done
