@@ -51,14 +51,14 @@ const (
 	ActCheckpoint      Action = "checkpoint"       // sign the chain head on demand
 )
 
-var reviewerActs = []Action{ActClaim, ActEscalate, ActNote, ActRecordComplaint, ActRecordConsent}
+var reviewerActs = []Action{ActClaim, ActEscalate, ActNote, ActRecordComplaint, ActRecordConsent, ActTrain}
 
 var seniorActs = append(slices.Clone(reviewerActs), ActClaimEscalated, ActOverturn, ActResolveAppeal)
 
 var permissions = map[Role][]Action{
 	RoleReviewer: reviewerActs,
 	RoleSenior:   seniorActs,
-	RoleTrainer:  {ActBuildGold, ActRunTraining, ActCertify, ActSeeScores, ActExportAssess},
+	RoleTrainer:  {ActBuildGold, ActRunTraining, ActCertify, ActSeeScores, ActExportAssess, ActTrain},
 	RoleManager: append(slices.Clone(seniorActs), ActSeeAll, ActWithdrawConsent, ActUnmask,
 		ActApproveRules, ActExportAudit, ActExportAssess, ActSeeScores, ActErasePersonal, ActCheckpoint),
 	RoleAdmin: {ActManageAccounts, ActRotateKey, ActSetRetention, ActRunImport, ActExportAudit,

@@ -1,0 +1,222 @@
+package review
+
+import (
+	"context"
+	"time"
+)
+
+// This file is training mode's vocabulary (issue 11): gold sets, training
+// sessions with instant feedback, scores, certification gates per queue.
+// GB/T 45654-2025 asks providers to train and assess their content
+// reviewers and keep the records (requirements.md). The service that
+// implements Trainer lives in training_service.go.
+
+// ActTrain is taking a training session (reviewers and senior reviewers;
+// trainers too, to try their own sets).
+const ActTrain Action = "train"
+
+// Session kinds: a training session the reviewer chose, gold hidden in a
+// live queue, a second blind review for calibration. Only "training" is
+// built so far; the others are reported apart from live work everywhere.
+const (
+	SessionTraining    = "training"
+	SessionHiddenGold  = "hidden_gold"
+	SessionCalibration = "calibration"
+)
+
+// GoldSet is a versioned set of gold items for one queue (and optionally
+// one category). Adding or retiring an item makes a new version; sessions
+// record the version they used.
+type GoldSet struct {
+	ID        int64
+	Name      string
+	Queue     string   // QueueLive or QueueEscalation
+	Category  Category // "" for every category
+	Version   int
+	Items     int // active items in this version
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// GoldItem is one item with its correct decision: the reviewer sees the
+// source item's evidence (never its live decisions) and must decide as
+// Expected says.
+type GoldItem struct {
+	ID           int64
+	SetID        int64
+	ItemID       int64 // the live item it was made from (its evidence is shown)
+	ProduceID    string
+	Category     Category
+	Expected     Outcome
+	Reasons      []string // the reason codes a rejection must cite
+	Explanation  string   // which marks and rules matter, in the trainer's words
+	CreatedBy    string
+	CreatedAt    time.Time
+	Retired      bool
+	AddedVersion int // the set version that first had it
+}
+
+// Validate checks a gold item before it is stored: a known outcome other
+// than skip, reasons known (and required for a rejection), an explanation.
+func (g GoldItem) Validate() error {
+	d := Decision{Outcome: g.Expected, Reasons: g.Reasons, Note: g.Explanation}
+	if g.Expected == OutcomeSkip || g.Expected == OutcomeHold {
+		return Errorf(EINVALID, "a gold item's expected decision must be approve, approve and relabel, reject or escalate")
+	}
+	if g.Expected == OutcomeEscalate && len(g.Reasons) == 0 {
+		d.Note = "x" // an escalation's note is the explanation
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if len([]rune(g.Explanation)) < 5 {
+		return Errorf(EINVALID, "explain which marks and rules matter (at least a sentence)")
+	}
+	return nil
+}
+
+// TrainingSession is one sitting of a reviewer on a gold set.
+type TrainingSession struct {
+	ID         int64
+	Kind       string // SessionTraining, …
+	Reviewer   string
+	SetID      int64
+	SetVersion int
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while open
+	Answered   int
+	Correct    int
+}
+
+// Answer is a reviewer's decision on a gold item and how it compares.
+type Answer struct {
+	SessionID int64
+	GoldID    int64
+	Outcome   Outcome
+	Reasons   []string
+	Correct   bool
+	Took      time.Duration // from the item shown to the decision
+	At        time.Time
+}
+
+// Feedback is what the reviewer sees at once after answering.
+type Feedback struct {
+	Answer      Answer
+	Expected    Outcome
+	Reasons     []string // expected reason codes
+	Missing     []string // expected reasons the answer did not cite
+	Explanation string
+	Done        bool // the set has no more items for this session
+}
+
+// Judge compares an answer with a gold item's expected decision: the
+// outcome must be the expected one, and a rejection must cite every
+// expected reason code (extra codes are allowed). It returns the expected
+// reasons the answer missed.
+func Judge(g GoldItem, outcome Outcome, reasons []string) (correct bool, missing []string) {
+	have := map[string]bool{}
+	for _, r := range reasons {
+		have[r] = true
+	}
+	for _, r := range g.Reasons {
+		if !have[r] {
+			missing = append(missing, r)
+		}
+	}
+	if outcome != g.Expected {
+		return false, missing
+	}
+	if g.Expected == OutcomeReject && len(missing) > 0 {
+		return false, missing
+	}
+	return true, missing
+}
+
+// Ratio is correct answers over answers.
+type Ratio struct{ Correct, Total int }
+
+// Percent is the ratio as a percentage (0 when there are no answers).
+func (r Ratio) Percent() float64 {
+	if r.Total == 0 {
+		return 0
+	}
+	return 100 * float64(r.Correct) / float64(r.Total)
+}
+
+// TrendPoint is one day's answers.
+type TrendPoint struct {
+	Day time.Time
+	Ratio
+}
+
+// Scores are a reviewer's (or the team's, Reviewer "") training results.
+type Scores struct {
+	Reviewer   string
+	Overall    Ratio
+	ByCategory map[Category]Ratio
+	ByReason   map[string]Ratio            // per expected reason code: answers that cited it
+	Confusion  map[Outcome]map[Outcome]int // expected → answered → count
+	Trend      []TrendPoint                // by day, oldest first
+	Sessions   []TrainingSession
+	AvgTook    time.Duration
+}
+
+// Gate is a queue's certification requirement, e.g. 90 % over at least 30
+// items of that queue's gold.
+type Gate struct {
+	Queue       string
+	MinAccuracy float64 // percent, 0–100
+	MinItems    int
+	SetBy       string
+	SetAt       time.Time
+}
+
+// Certification records that a reviewer may work a queue's live items.
+type Certification struct {
+	Reviewer    string
+	Queue       string
+	CertifiedBy string
+	CertifiedAt time.Time
+	Accuracy    float64 // percent at certification
+	Items       int
+	Revoked     bool
+	RevokedAt   time.Time
+	Reason      string // why revoked (for example: paused by hidden gold)
+}
+
+// Certifier answers whether a reviewer may claim a queue's live items. A
+// queue without a gate needs no certification.
+type Certifier interface {
+	Certified(ctx context.Context, reviewer, queue string) (bool, error)
+}
+
+// Trainer is what the training screens call. Every method checks the
+// acting account's role first (EFORBIDDEN).
+type Trainer interface {
+	GoldSets(ctx context.Context, actor Account) ([]GoldSet, error)
+	CreateGoldSet(ctx context.Context, actor Account, name, queue string, category Category) (GoldSet, error)
+	// AddGold makes a gold item from a live item (trainers).
+	AddGold(ctx context.Context, actor Account, setID int64, g GoldItem) (GoldItem, error)
+	GoldItems(ctx context.Context, actor Account, setID int64) ([]GoldItem, error)
+	RetireGold(ctx context.Context, actor Account, goldID int64) error
+	// StartSession opens a training session on a set for actor.
+	StartSession(ctx context.Context, actor Account, setID int64) (TrainingSession, error)
+	// NextGold returns the next gold item of the session with the evidence
+	// to show (the source item's, stripped of its decisions and state), or
+	// ENOTFOUND when the session has answered every item.
+	NextGold(ctx context.Context, actor Account, sessionID int64) (GoldItem, Evidence, error)
+	// Answer records actor's decision on a gold item and returns the
+	// feedback at once. Nothing touches live items.
+	Answer(ctx context.Context, actor Account, sessionID, goldID int64, d Decision, took time.Duration) (Feedback, error)
+	FinishSession(ctx context.Context, actor Account, sessionID int64) (TrainingSession, error)
+	// Scores of a reviewer (their own, or anyone's with ActSeeScores);
+	// reviewer "" is the team.
+	Scores(ctx context.Context, actor Account, reviewer string) (Scores, error)
+	Gates(ctx context.Context, actor Account) ([]Gate, error)
+	SetGate(ctx context.Context, actor Account, g Gate) error
+	// Certify certifies reviewer for queue when their scores on that
+	// queue's gold meet its gate (trainers); ECONFLICT naming the shortfall
+	// otherwise.
+	Certify(ctx context.Context, actor Account, reviewer, queue string) (Certification, error)
+	Certifications(ctx context.Context, actor Account, reviewer string) ([]Certification, error)
+}
