@@ -487,23 +487,7 @@ func copiesOf(ctx context.Context, q querier, id int64) ([]review.LabelledCopy, 
 }
 
 func eventsOf(ctx context.Context, q querier, subject string) ([]review.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor, kind, subject, payload, prev_hash, hash
-		FROM events WHERE subject = ? ORDER BY seq`, subject)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []review.Event
-	for rows.Next() {
-		var e review.Event
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &e.Subject, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At = parseOpt(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryEvents(ctx, q, `WHERE subject = ? ORDER BY seq`, subject)
 }
 
 var (

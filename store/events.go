@@ -98,23 +98,8 @@ func (s *DB) Verify(ctx context.Context, progress func(done, total int64)) (int6
 
 // EventsFor returns the events of one subject, oldest first.
 func (s *DB) EventsFor(ctx context.Context, subject string) ([]review.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, kind, subject, payload, prev_hash, hash
-		FROM events WHERE subject = ? ORDER BY seq`, subject)
-	if err != nil {
-		return nil, s.mapErr(fmt.Errorf("events of %s", subject), err)
-	}
-	defer rows.Close()
-	var out []review.Event
-	for rows.Next() {
-		var e review.Event
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &e.Subject, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	out, err := eventsOf(ctx, s.db, subject)
+	return out, s.mapErr(fmt.Errorf("events of %s", subject), err)
 }
 
 // Head returns the last event's seq and hash (0 and the genesis hash when
@@ -137,4 +122,25 @@ func (s *DB) HashAt(ctx context.Context, seq int64) (string, error) {
 		return "", review.Errorf(review.ENOTFOUND, "no event %d", seq)
 	}
 	return h, s.mapErr(fmt.Errorf("event %d", seq), err)
+}
+
+// queryEvents reads events, every column, with the given WHERE/ORDER
+// clause (the one place that scans event rows).
+func queryEvents(ctx context.Context, q querier, clause string, args ...any) ([]review.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor, kind, subject, payload, prev_hash, hash FROM events `+clause, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []review.Event
+	for rows.Next() {
+		var e review.Event
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &e.Subject, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = parseOpt(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -195,7 +195,7 @@ func (s *DB) AuditData(ctx context.Context, q AuditQuery) (AuditData, error) {
 			return err
 		}},
 		{"checkpoints", func() (err error) {
-			d.Checkpoints, err = auditEvents(ctx, tx, `WHERE kind = 'audit.checkpoint' AND seq <= ? ORDER BY seq`, d.Head.Seq)
+			d.Checkpoints, err = queryEvents(ctx, tx, `WHERE kind = 'audit.checkpoint' AND seq <= ? ORDER BY seq`, d.Head.Seq)
 			return err
 		}},
 	}
@@ -213,31 +213,11 @@ func (s *DB) AuditData(ctx context.Context, q AuditQuery) (AuditData, error) {
 // auditHeadTx reads the last event (the genesis hash at seq 0 when the log is
 // empty).
 func auditHeadTx(ctx context.Context, q querier) (review.Event, error) {
-	evs, err := auditEvents(ctx, q, `ORDER BY seq DESC LIMIT 1`)
+	evs, err := queryEvents(ctx, q, `ORDER BY seq DESC LIMIT 1`)
 	if err != nil || len(evs) == 0 {
 		return review.Event{Hash: review.GenesisHash}, err
 	}
 	return evs[0], nil
-}
-
-// auditEvents reads events with the given WHERE/ORDER clause.
-func auditEvents(ctx context.Context, q querier, clause string, args ...any) ([]review.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor, kind, subject, payload, prev_hash, hash FROM events `+clause, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []review.Event
-	for rows.Next() {
-		var e review.Event
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &e.Subject, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At = parseOpt(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // auditRegistry reads the provider profile (empty before an import) and the
@@ -584,10 +564,10 @@ func auditPeriodEvents(ctx context.Context, q querier, from, to string, head int
 		return nil, nil, err
 	}
 	if first.Valid && last.Valid && first.Int64 <= last.Int64 {
-		if period, err = auditEvents(ctx, q, `WHERE seq BETWEEN ? AND ? ORDER BY seq`, first.Int64, last.Int64); err != nil {
+		if period, err = queryEvents(ctx, q, `WHERE seq BETWEEN ? AND ? ORDER BY seq`, first.Int64, last.Int64); err != nil {
 			return nil, nil, err
 		}
 	}
-	after, err = auditEvents(ctx, q, `WHERE seq > ? AND seq <= ? ORDER BY seq`, last.Int64, head)
+	after, err = queryEvents(ctx, q, `WHERE seq > ? AND seq <= ? ORDER BY seq`, last.Int64, head)
 	return period, after, err
 }

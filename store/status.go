@@ -131,21 +131,6 @@ func (s *DB) RecordCheckpoint(ctx context.Context, actor string, sign func(msg [
 
 // Checkpoints returns every checkpoint event, oldest first.
 func (s *DB) Checkpoints(ctx context.Context) ([]review.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, kind, subject, payload, prev_hash, hash FROM events
-		WHERE kind = 'audit.checkpoint' ORDER BY seq`)
-	if err != nil {
-		return nil, s.mapErr(fmt.Errorf("checkpoints"), err)
-	}
-	defer rows.Close()
-	var out []review.Event
-	for rows.Next() {
-		var e review.Event
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &e.Subject, &e.Payload, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At = parseOpt(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	out, err := queryEvents(ctx, s.db, `WHERE kind = 'audit.checkpoint' ORDER BY seq`)
+	return out, s.mapErr(fmt.Errorf("checkpoints"), err)
 }
