@@ -399,27 +399,27 @@ func TestQueueList(t *testing.T) {
 	m := newDeskWindow(t, f, "manager")
 	q := m.session.queues
 	m.selectTab(q.content())
-	if q.count != 450 {
-		t.Fatalf("count %d", q.count)
+	if q.rows.count != 450 {
+		t.Fatalf("count %d", q.rows.count)
 	}
-	if len(q.pages) != 1 {
-		t.Errorf("%d pages read for the first screen, want 1", len(q.pages))
+	if len(q.rows.pages) != 1 {
+		t.Errorf("%d pages read for the first screen, want 1", len(q.rows.pages))
 	}
 	if !strings.Contains(q.total.Text, "450") {
 		t.Errorf("total %q", q.total.Text)
 	}
-	q.list.ScrollToBottom()
-	if _, ok := q.row(449); !ok {
+	q.rows.list.ScrollToBottom()
+	if _, ok := q.rows.row(449); !ok {
 		t.Error("scrolling to the end did not read the last page")
 	}
-	if len(q.pages) > 2 {
-		t.Errorf("%d pages read; the list should read only what it shows", len(q.pages))
+	if len(q.rows.pages) > 2 {
+		t.Errorf("%d pages read; the list should read only what it shows", len(q.rows.pages))
 	}
 	q.category.SetSelectedIndex(slicesIndex(review.Categories, "face_swap") + 1)
-	if q.count != 225 {
-		t.Errorf("face_swap filter: %d rows", q.count)
+	if q.rows.count != 225 {
+		t.Errorf("face_swap filter: %d rows", q.rows.count)
 	}
-	q.list.Select(0)
+	q.rows.list.Select(0)
 	if q.detail.shown == nil {
 		t.Error("selecting a row did not show its evidence")
 	}

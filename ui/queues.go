@@ -16,12 +16,6 @@ import (
 	"synthreview/review"
 )
 
-// queuePageSize is how many rows the list reads at a time. The list is
-// virtual: it asks for the rows it shows, and the view reads their page
-// from the store, so a queue of 100,000 items costs a page, not 100,000
-// rows.
-const queuePageSize = 200
-
 // queueView lists the items of a queue with filters, for a reviewer who
 // wants to see what is waiting, or a manager watching the backlog.
 type queueView struct {
@@ -39,14 +33,9 @@ type queueView struct {
 	severity   *widget.Select
 	rule       *widget.Entry
 	total      *widget.Label
-	list       *widget.List
+	rows       *pagedList[review.QueueRow]
 	detail     *evidencePanel
 	root       fyne.CanvasObject
-
-	generation int                          // bumps on every filter change; stale pages are dropped
-	count      int                          // rows the filter selects
-	pages      map[int][]review.QueueRow    // page number → rows
-	loading    map[int]bool                 // pages being read
 	counts     map[string]review.QueueCount // queue → its counts
 }
 
@@ -54,8 +43,7 @@ type queueView struct {
 var labelStates = []string{"", "confirmed", "possible", "suspected", "none", "invalid"}
 
 func newQueueView(svc review.Workstation, acct review.Account, win fyne.Window, run func(job func())) *queueView {
-	v := &queueView{svc: svc, acct: acct, win: win, run: run, now: time.Now,
-		pages: map[int][]review.QueueRow{}, loading: map[int]bool{}, counts: map[string]review.QueueCount{}}
+	v := &queueView{svc: svc, acct: acct, win: win, run: run, now: time.Now, counts: map[string]review.QueueCount{}}
 	for _, q := range []string{review.QueueLive, review.QueueEscalation} {
 		if review.Require(acct, review.ClaimAction(q)) == nil || review.Require(acct, review.ActSeeAll) == nil {
 			v.queueNames = append(v.queueNames, q)
@@ -115,20 +103,32 @@ func newQueueView(svc review.Workstation, acct review.Account, win fyne.Window, 
 		v.reload()
 	}
 	v.total = widget.NewLabel("")
-	v.list = widget.NewList(func() int { return v.count }, v.newRow, v.updateRow)
-	v.list.OnSelected = v.onSelect
+	v.rows = newPagedList(run, v.newRow, v.showRow, v.blankRow)
+	v.rows.fetch = func(offset, limit int) func(ctx context.Context) ([]review.QueueRow, int, error) {
+		f := v.filter
+		f.Offset, f.Limit = offset, limit
+		return func(ctx context.Context) ([]review.QueueRow, int, error) { return v.svc.List(ctx, v.acct, f) }
+	}
+	v.rows.loaded = func(_ int, err error) {
+		if err != nil {
+			v.total.SetText(cleanText(review.ErrorMessage(err)))
+			return
+		}
+		v.showTotal()
+	}
+	v.rows.list.OnSelected = v.onSelect
 	v.detail = newEvidencePanel(win)
 
 	filters := container.NewGridWithColumns(5,
 		labelled(lang.L("filter.queue"), v.queue), labelled(lang.L("filter.category"), v.category),
 		labelled(lang.L("filter.labelstate"), v.labelState), labelled(lang.L("filter.severity"), v.severity),
 		labelled(lang.L("filter.rule.label"), v.rule))
-	header := container.New(queueRowLayout{})
+	header := container.New(queueLayout())
 	for _, c := range queueColumns {
 		header.Add(widget.NewLabelWithStyle(lang.L(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	refresh := widget.NewButtonWithIcon(lang.L("summary.refresh"), theme.ViewRefreshIcon(), v.reload)
-	listPane := container.NewBorder(header, nil, nil, nil, v.list)
+	listPane := container.NewBorder(header, nil, nil, nil, v.rows.list)
 	split := container.NewHSplit(listPane, v.detail.content())
 	split.Offset = 0.6
 	v.root = container.NewBorder(container.NewVBox(filters, container.NewBorder(nil, nil, nil, refresh, v.total)), nil, nil, nil, split)
@@ -145,30 +145,7 @@ var queueColumns = []string{"col.produce_id", "col.category", "col.state", "col.
 // ProduceID and the label state need the most.
 var queueColumnWeights = []float32{2.4, 1.2, 1, 1.6, 0.9, 0.6, 0.8, 1.1}
 
-// queueRowLayout lays a header or a row out in the weighted columns.
-type queueRowLayout struct{}
-
-func (queueRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var total float32
-	for _, w := range queueColumnWeights {
-		total += w
-	}
-	x := float32(0)
-	for i, o := range objs {
-		w := size.Width * queueColumnWeights[min(i, len(queueColumnWeights)-1)] / total
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w
-	}
-}
-
-func (queueRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(float32(len(objs))*40, h)
-}
+func queueLayout() fyne.Layout { return columnsLayout{weights: queueColumnWeights} }
 
 func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel(label)
@@ -179,7 +156,7 @@ func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
 func (v *queueView) content() fyne.CanvasObject { return v.root }
 
 func (v *queueView) newRow() fyne.CanvasObject {
-	row := container.New(queueRowLayout{})
+	row := container.New(queueLayout())
 	for range queueColumns {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -188,22 +165,20 @@ func (v *queueView) newRow() fyne.CanvasObject {
 	return row
 }
 
-// updateRow fills row i from its page, reading the page when it is not
-// there yet (the row shows "…" until then).
-func (v *queueView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
-	cells := o.(*fyne.Container).Objects
-	r, ok := v.row(i)
-	if !ok {
-		for j, c := range cells {
-			t := ""
-			if j == 0 {
-				t = "…"
-			}
-			c.(*widget.Label).SetText(t)
+// blankRow shows a row whose page is still being read.
+func (v *queueView) blankRow(o fyne.CanvasObject) {
+	for j, c := range o.(*fyne.Container).Objects {
+		t := ""
+		if j == 0 {
+			t = "…"
 		}
-		v.loadPage(i / queuePageSize)
-		return
+		c.(*widget.Label).SetText(t)
 	}
+}
+
+// showRow fills a row.
+func (v *queueView) showRow(r review.QueueRow, o fyne.CanvasObject) {
+	cells := o.(*fyne.Container).Objects
 	sev := ""
 	if r.Severity != "" {
 		sev = lang.L("severity." + r.Severity)
@@ -221,22 +196,10 @@ func (v *queueView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-func (v *queueView) row(i int) (review.QueueRow, bool) {
-	p, ok := v.pages[i/queuePageSize]
-	if !ok || i%queuePageSize >= len(p) {
-		return review.QueueRow{}, false
-	}
-	return p[i%queuePageSize], true
-}
-
 // reload drops every page and reads the first one again with the
-// current filter.
+// current filter, and the queue's counts.
 func (v *queueView) reload() {
-	v.generation++
-	v.pages = map[int][]review.QueueRow{}
-	v.loading = map[int]bool{}
-	v.list.UnselectAll()
-	v.loadPage(0)
+	v.rows.reload()
 	v.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), deskTimeout)
 		defer cancel()
@@ -253,55 +216,20 @@ func (v *queueView) reload() {
 	})
 }
 
-// loadPage reads page p in the background, once.
-func (v *queueView) loadPage(p int) {
-	if v.loading[p] {
-		return
-	}
-	v.loading[p] = true
-	gen, f := v.generation, v.filter
-	f.Offset, f.Limit = p*queuePageSize, queuePageSize
-	v.run(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), deskTimeout)
-		defer cancel()
-		rows, total, err := v.svc.List(ctx, v.acct, f)
-		fyne.Do(func() {
-			if gen != v.generation {
-				return // a newer filter replaced this one
-			}
-			if err != nil {
-				delete(v.loading, p)
-				v.total.SetText(cleanText(review.ErrorMessage(err)))
-				return
-			}
-			v.pages[p] = rows
-			if total != v.count {
-				v.count = total
-				v.list.Refresh()
-			} else {
-				for i := range rows {
-					v.list.RefreshItem(p*queuePageSize + i)
-				}
-			}
-			v.showTotal()
-		})
-	})
-}
-
 func (v *queueView) showTotal() {
 	c, ok := v.counts[v.filter.Queue]
 	if !ok || c.Oldest.IsZero() {
-		v.total.SetText(lang.L("queues.total", map[string]any{"N": v.count}))
+		v.total.SetText(lang.L("queues.total", map[string]any{"N": v.rows.count}))
 		return
 	}
-	v.total.SetText(lang.L("queues.total.oldest", map[string]any{"N": v.count,
+	v.total.SetText(lang.L("queues.total.oldest", map[string]any{"N": v.rows.count,
 		"Waiting": c.Waiting, "InReview": c.InReview, "Oldest": humanAge(v.now().Sub(c.Oldest))}))
 }
 
 // onSelect shows the chosen item's evidence beside the list (read only:
 // deciding happens on the review screen, under a claim).
 func (v *queueView) onSelect(i widget.ListItemID) {
-	r, ok := v.row(i)
+	r, ok := v.rows.row(i)
 	if !ok {
 		return
 	}
