@@ -15,4 +15,6 @@ if [ ! -f "$ws/synthreview.db" ]; then
   bin/synthreview demo --workspace "$ws"
 fi
 echo "==> opening the workstation on $ws"
+echo "    sign in as reviewer1 (or manager, trainer, senior1, reviewer2, admin), password synthreview-demo;"
+echo "    press N for the first item, ? for every key"
 exec bin/synthreview gui --workspace "$ws"
