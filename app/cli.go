@@ -72,7 +72,7 @@ func init() {
 		{"rules", "rules status | rules approve --as MANAGER", "show the rules in force; approve the workspace's changed rules folder (docs/rules.md)", cmdRules},
 		{"bank", "bank propose|approve|reject|publish --as USER ...", "feature library: propose an entry (reviewers), approve or reject it and publish a new bank version (managers)", cmdBank},
 		{"keys", "keys rotate-watermark --as ADMIN | keys import-cert --p12 FILE --as ADMIN", "rotate the workspace's watermark key (earlier keys keep being tried); sign packages with a company certificate", cmdKeys},
-		{"export", "export --as USER --kind audit --from YYYY-MM-DD --to YYYY-MM-DD -o F.pdf [--lang zh|en] [--max-pages N]", "signed PDF audit package of a period (managers and admins)", cmdExport},
+		{"export", "export --as USER --kind audit --from YYYY-MM-DD --to YYYY-MM-DD -o F.pdf [--lang zh|en] [--max-pages N] | export --as USER --kind assessment [--reviewer NAME] -o F.pdf", "signed PDF audit package of a period (managers and admins), or a reviewer's or the team's training assessment (trainers and managers)", cmdExport},
 		{"verify", "verify [--trust CERTS.pem] F.pdf", "check an exported package's signature, manifest and event chain", cmdVerify},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},

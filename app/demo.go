@@ -75,7 +75,10 @@ var demoPrompts = []string{
 // accounts, services, users with real-name records, consent records, the
 // demo's rules (keyword lists and a feature bank, approved by the manager),
 // 60 items across the service categories delivered through the inbox and
-// intake, decisions, complaints and an appeal. The outputs are built so
+// intake, decisions, complaints and an appeal, and training: gold sets for
+// both queues, certification gates, finished sessions of reviewer1,
+// reviewer2 and senior1, who are certified so their queues stay workable
+// (a reviewer added later must train first). The outputs are built so
 // that the review desk has every kind of evidence to show: keyword hits in
 // prompts, feature-library matches (one a near copy), visible labels (one
 // too small). Every file is generated from a seeded source, so two runs
@@ -114,6 +117,13 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 	outs, entries, err := demoOutputs(rng, now)
 	if err != nil {
 		return err
+	}
+	// The live queue's gold items are made of outputs delivered after the
+	// demo's decisions, so none is decided by them (which items those
+	// decisions take follows intake's order). The escalation queue's are
+	// routed there, where the demo decides nothing.
+	for i := range outs {
+		outs[i].late = outs[i].late || demoIsLiveGold(outs[i].key)
 	}
 	version, err := w.demoRules(ctx, accounts["manager"], entries)
 	if err != nil {
@@ -161,6 +171,14 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 		return err
 	}
 	progress(fmt.Sprintf("%d complaints and appeals", n))
+
+	// Training (issue 11): gold sets, gates, finished sessions and the
+	// certifications that keep the demo's queues workable.
+	trained, err := demoTraining(ctx, w, accounts, outs, decided, now)
+	if err != nil {
+		return fmt.Errorf("demo training: %w", err)
+	}
+	progress(trained)
 	summary, err := demoQueueSummary(ctx, w)
 	if err != nil {
 		return err
@@ -391,6 +409,249 @@ func demoComplaints(ctx context.Context, w *Workspace, outs []demoOutput, decide
 		}
 	}
 	return len(complaints), nil
+}
+
+// demoGold is one gold item of the demo: an output, the decision a
+// trained reviewer makes on it and why, in the trainer's words.
+type demoGold struct {
+	key         demoKey
+	expected    review.Outcome
+	reasons     []string
+	explanation string
+}
+
+// demoLiveGold is the live queue's gold set: two approvals, four items to
+// approve and relabel, eight rejections (feature-library matches, one a
+// near copy; keyword hits in prompts; a visible label too small). Items the
+// demo's own decisions take are left out, so no gold item contradicts a
+// decision on record.
+var demoLiveGold = []demoGold{
+	{demoKey{"Huahui ImageGen", 0}, review.OutcomeApprove, nil,
+		"隐式标识有效（内容制作者编码校验通过），画面上的“AI生成”显式标识高度约为短边的6%，达到GB 45438 §5.2要求的5%；没有任何规则命中。标识齐全、内容无风险，应直接通过。"},
+	{demoKey{"FaceStudio", 0}, review.OutcomeApprove, nil,
+		"换脸内容：生成所依据的单独同意CN-2025-0041范围为人脸、在有效期内且未撤回（DSP 14、PIPL 29）；隐式标识有效，显式标识清晰。各项要求均已满足，应通过。"},
+	{demoKey{"Huahui PhotoEdit", 3}, review.OutcomeApproveRelabel, nil,
+		"文件里没有隐式标识（元数据），但画面已有显式标识，内容本身无风险。缺少的隐式标识可以由系统在副本上补写（LM 5），应选“通过并补标”，不要驳回：驳回会下架本可合规发布的内容。"},
+	{demoKey{"Huahui PhotoEdit", 5}, review.OutcomeApproveRelabel, nil,
+		"隐式标识存在，但内容制作者编码的校验位不对（GB 45438附录E），属于不合规的标识。补标会写入正确的隐式标识，原标识作为证据保留，应选“通过并补标”。"},
+	{demoKey{"FaceStudio", 11}, review.OutcomeApproveRelabel, nil,
+		"换脸内容的单独同意CN-2025-0042有效，隐式标识有效，但画面上没有显式标识，而换脸内容必须显著标识（DSP 17）。系统可在副本上补写“AI生成”角标，应选“通过并补标”。"},
+	{demoKey{"FaceStudio", 3}, review.OutcomeApproveRelabel, nil,
+		"换脸内容的单独同意CN-2025-0044有效，显式标识清晰，只缺隐式标识。补写隐式标识即可合规，应选“通过并补标”。"},
+	{demoKey{"Huahui ImageGen", 4}, review.OutcomeReject, []string{"risk-a1g"},
+		"特征库命中kh-0001（距离0）：这张图此前已因虚假信息被驳回。提示词要求“新闻现场照片”，用生成图冒充真实的新闻现场，属于传播虚假有害信息（GB/T 45654 A.1 g），应驳回，原因码risk-a1g。"},
+	{demoKey{"Huahui ImageGen", 1}, review.OutcomeReject, []string{"risk-a1h"},
+		"提示词命中关键词“刷单返利”：这是刷单诈骗的招聘广告，属于法律、行政法规禁止的内容（GB/T 45654 A.1 h），应驳回，原因码risk-a1h。"},
+	{demoKey{"Huahui ImageGen", 9}, review.OutcomeReject, []string{"risk-a3a"},
+		"特征库命中kh-0002：提示词要求“原样复刻”知名动画工作室的角色海报，侵犯他人知识产权（GB/T 45654 A.3 a），应驳回，原因码risk-a3a。"},
+	{demoKey{"Huahui ImageGen", 6}, review.OutcomeReject, []string{"risk-a3a"},
+		"提示词命中关键词（counterfeit logo）：画面是带仿冒名牌标志的商品图，侵犯他人商标权（GB/T 45654 A.3 a）。标识齐全也不能通过，应驳回，原因码risk-a3a。"},
+	{demoKey{"Huahui ImageGen", 11}, review.OutcomeReject, []string{"explicit-label-too-small"},
+		"显式标识文字高度只有短边的约3%，低于GB 45438 §5.2要求的5%，起不到显著提示的作用。本图无法自动补写合格的角标，应驳回，原因码explicit-label-too-small。"},
+	{demoKey{"Huahui PhotoEdit", 4}, review.OutcomeReject, []string{"risk-a1g"},
+		"特征库近似命中kh-0001（PDQ距离大于0）：这是已驳回的虚假新闻图裁边、压缩后重新上传。近似副本与原图同样处理，应驳回，原因码risk-a1g。"},
+	{demoKey{"VoiceCraft TTS", 1}, review.OutcomeReject, []string{"risk-a3e"},
+		"语音合成朗读的是提示词里的广告词：投资俱乐部“每月保证30%收益”，属于承诺高收益的违法金融广告（GB/T 45654 A.3 e）。声音本身听不出问题，要看提示词，应驳回，原因码risk-a3e。"},
+	{demoKey{"Huahui PhotoEdit", 2}, review.OutcomeReject, []string{"risk-a1h"},
+		"提示词命中关键词“代办假证”：把照片改成毕业证书并附上联系方式，是伪造证件的广告，属于法律、行政法规禁止的内容（GB/T 45654 A.1 h），应驳回，原因码risk-a1h。"},
+}
+
+// demoEscalationGold is the escalation queue's gold set: face and voice
+// edits whose consent does not hold, two from a model without a security
+// assessment.
+var demoEscalationGold = []demoGold{
+	{demoKey{"FaceStudio", 2}, review.OutcomeReject, []string{"consent-missing"},
+		"换脸内容没有引用任何被编辑人的同意记录。编辑他人人脸必须取得单独同意（DSP 14、PIPL 29），缺少同意应驳回，原因码consent-missing。"},
+	{demoKey{"FaceStudio", 4}, review.OutcomeReject, []string{"consent-missing"},
+		"所引用的同意CN-2025-0045在生成之前已被撤回。撤回后不得再使用其人脸，等同于没有同意，应驳回，原因码consent-missing。"},
+	{demoKey{"FaceStudio", 5}, review.OutcomeReject, []string{"consent-missing"},
+		"所引用的同意CN-2025-0046在生成之前已经过期。过期的同意不能作为依据，应驳回，原因码consent-missing。"},
+	{demoKey{"FaceStudio", 7}, review.OutcomeReject, []string{"consent-missing"},
+		"所引用的同意CN-2025-0048范围只有声音，不包括人脸。同意必须覆盖实际编辑的生物特征，应驳回，原因码consent-missing。"},
+	{demoKey{"VoiceCraft Clone", 0}, review.OutcomeReject, []string{"consent-missing", "unassessed-model"},
+		"两个问题都要写上：同意CN-2025-0041的范围是人脸，不覆盖声音克隆（consent-missing）；VoiceCraft Clone的模型没有安全评估记录（DSP 15，unassessed-model）。应驳回并引用这两个原因码。"},
+	{demoKey{"VoiceCraft Clone", 2}, review.OutcomeReject, []string{"unassessed-model", "consent-missing"},
+		"声音克隆所用的模型没有安全评估记录（DSP 15，unassessed-model），而且没有引用任何被克隆人的同意（consent-missing）。两个原因码都要引用，应驳回。"},
+}
+
+// demoIsLiveGold reports whether an output is the source of a gold item
+// of the live queue.
+func demoIsLiveGold(k demoKey) bool {
+	return slices.ContainsFunc(demoLiveGold, func(g demoGold) bool { return g.key == k })
+}
+
+// Gates of the demo, kept small so the demo stays quick to reach.
+var demoGates = []review.Gate{
+	{Queue: review.QueueLive, MinAccuracy: 90, MinItems: 10},
+	{Queue: review.QueueEscalation, MinAccuracy: 90, MinItems: 5},
+}
+
+// demoSitting is one finished training session of the demo: who, on which
+// queue's set, how many days ago, how many items answered, and the
+// mistakes made (by index in the set's list; every other answer is
+// right).
+type demoSitting struct {
+	who     string
+	queue   string
+	daysAgo int
+	items   int
+	wrong   map[int]review.Decision
+}
+
+// demoSittings: reviewer1 37 of 40 (92.5 %) over three days, reviewer2 38
+// of 42 (90.5 %), senior1 13 of 14 on live and 11 of 12 on escalation.
+// The mistakes are the usual ones: rejecting what relabelling fixes,
+// missing a label too small or a re-upload, citing the wrong or too few
+// codes.
+var demoSittings = []demoSitting{
+	{"reviewer1", review.QueueLive, 9, 14, map[int]review.Decision{
+		2:  {Outcome: review.OutcomeReject, Reasons: []string{"implicit-label-missing"}, Note: "无隐式标识"},
+		10: {Outcome: review.OutcomeApprove}}},
+	{"reviewer2", review.QueueLive, 8, 14, map[int]review.Decision{
+		2:  {Outcome: review.OutcomeReject, Reasons: []string{"implicit-label-missing"}},
+		11: {Outcome: review.OutcomeApprove}}},
+	{"senior1", review.QueueLive, 7, 14, map[int]review.Decision{
+		3: {Outcome: review.OutcomeReject, Reasons: []string{"implicit-label-nonconforming"}}}},
+	{"senior1", review.QueueEscalation, 7, 6, map[int]review.Decision{
+		4: {Outcome: review.OutcomeReject, Reasons: []string{"consent-missing"}}}},
+	{"reviewer1", review.QueueLive, 6, 14, map[int]review.Decision{
+		12: {Outcome: review.OutcomeApprove}}},
+	{"reviewer2", review.QueueLive, 5, 14, map[int]review.Decision{
+		7: {Outcome: review.OutcomeReject, Reasons: []string{"risk-a1g"}}}},
+	{"senior1", review.QueueEscalation, 3, 6, nil},
+	{"reviewer1", review.QueueLive, 2, 12, nil},
+	{"reviewer2", review.QueueLive, 1, 14, map[int]review.Decision{
+		10: {Outcome: review.OutcomeApproveRelabel}}},
+}
+
+// demoCertified are the certifications the demo gives, after the
+// sittings.
+var demoCertified = []struct{ who, queue string }{
+	{"reviewer1", review.QueueLive}, {"reviewer2", review.QueueLive},
+	{"senior1", review.QueueLive}, {"senior1", review.QueueEscalation},
+}
+
+// demoTraining builds the demo's gold sets (as trainer), sets the gates,
+// has reviewer1, reviewer2 and senior1 sit their sessions on the days
+// before now, and certifies them. The service's clock is moved to each
+// sitting, so scores have a trend; the events are written when the demo
+// runs. It returns the progress line.
+func demoTraining(ctx context.Context, w *Workspace, accounts map[string]review.Account, outs []demoOutput,
+	decided []demoDecided, now time.Time) (string, error) {
+	clock := now.Add(-12 * 24 * time.Hour)
+	tr := review.Training{Store: w.DB, Now: func() time.Time { return clock }}
+	trainer := accounts["trainer"]
+	sets, golds, err := demoGoldSets(ctx, w, tr, trainer, outs, decided)
+	if err != nil {
+		return "", err
+	}
+	for _, g := range demoGates {
+		if err := tr.SetGate(ctx, trainer, g); err != nil {
+			return "", err
+		}
+	}
+	for _, st := range demoSittings {
+		clock = now.Add(-time.Duration(st.daysAgo)*24*time.Hour - 3*time.Hour)
+		if err := demoSit(ctx, tr, &clock, accounts[st.who], sets[st.queue], golds[st.queue], st); err != nil {
+			return "", fmt.Errorf("%s's session: %w", st.who, err)
+		}
+	}
+	clock = now.Add(-time.Hour)
+	for _, c := range demoCertified {
+		if _, err := tr.Certify(ctx, trainer, c.who, c.queue); err != nil {
+			return "", err
+		}
+	}
+	acc := map[string]string{}
+	for _, who := range []string{"reviewer1", "reviewer2"} {
+		sc, err := tr.Scores(ctx, trainer, who)
+		if err != nil {
+			return "", err
+		}
+		acc[who] = fmt.Sprintf("%d of %d, %.1f %%", sc.Overall.Correct, sc.Overall.Total, sc.Overall.Percent())
+	}
+	return fmt.Sprintf("gold sets for the live (%d items) and escalation (%d) queues, gates of 90 %% over %d and %d items, "+
+		"finished training sessions of reviewer1 (%s), reviewer2 (%s) and senior1; reviewer1 and reviewer2 certified for the live queue, senior1 for both",
+		len(golds[review.QueueLive]), len(golds[review.QueueEscalation]), demoGates[0].MinItems, demoGates[1].MinItems,
+		acc["reviewer1"], acc["reviewer2"]), nil
+}
+
+// demoGoldSets has trainer build the live and the escalation gold sets.
+// It returns the sets and their items (in list order) by queue.
+func demoGoldSets(ctx context.Context, w *Workspace, tr review.Training, trainer review.Account, outs []demoOutput,
+	decided []demoDecided) (map[string]review.GoldSet, map[string][]review.GoldItem, error) {
+	taken := map[int64]bool{}
+	for _, d := range decided {
+		taken[d.item.ID] = true
+	}
+	sets := map[string]review.GoldSet{}
+	golds := map[string][]review.GoldItem{}
+	for _, s := range []struct {
+		queue, name string
+		gold        []demoGold
+	}{
+		{review.QueueLive, "实时队列：标识与内容风险", demoLiveGold},
+		{review.QueueEscalation, "升级队列：人脸与声音的单独同意", demoEscalationGold},
+	} {
+		set, err := tr.CreateGoldSet(ctx, trainer, s.name, s.queue, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, g := range s.gold {
+			i := slices.IndexFunc(outs, func(o demoOutput) bool { return o.key == g.key })
+			if i < 0 {
+				return nil, nil, fmt.Errorf("gold: the demo has no output %d of %s", g.key.k, g.key.service)
+			}
+			it, err := w.DB.ItemByProduceID(ctx, outs[i].produceID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if taken[it.ID] {
+				return nil, nil, fmt.Errorf("gold item %s is one the demo's own decisions took", it.ProduceID)
+			}
+			gi, err := tr.AddGold(ctx, trainer, set.ID, review.GoldItem{ItemID: it.ID, Expected: g.expected,
+				Reasons: g.reasons, Explanation: g.explanation})
+			if err != nil {
+				return nil, nil, fmt.Errorf("gold item %s: %w", it.ProduceID, err)
+			}
+			golds[s.queue] = append(golds[s.queue], gi)
+		}
+		sets[s.queue] = set
+	}
+	return sets, golds, nil
+}
+
+// demoSit is one sitting: who answers the first st.items gold items the
+// session serves, rightly except for st.wrong, taking 20 to 90 seconds an
+// item, and finishes.
+func demoSit(ctx context.Context, tr review.Training, clock *time.Time, who review.Account, set review.GoldSet,
+	golds []review.GoldItem, st demoSitting) error {
+	s, err := tr.StartSession(ctx, who, set.ID)
+	if err != nil {
+		return err
+	}
+	for n := 0; n < st.items; n++ {
+		g, _, err := tr.NextGold(ctx, who, s.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(golds, func(x review.GoldItem) bool { return x.ID == g.ID })
+		if i < 0 {
+			return fmt.Errorf("session served gold %d, which is not in the set", g.ID)
+		}
+		d := review.Decision{Outcome: golds[i].Expected, Reasons: golds[i].Reasons}
+		if wrong, ok := st.wrong[i]; ok {
+			d = wrong
+		}
+		took := time.Duration(20+(i*17+n*7+st.daysAgo*5)%70) * time.Second
+		*clock = clock.Add(took)
+		if _, err := tr.Answer(ctx, who, s.ID, g.ID, d, took); err != nil {
+			return err
+		}
+		*clock = clock.Add(8 * time.Second) // reading the feedback
+	}
+	_, err = tr.FinishSession(ctx, who, s.ID)
+	return err
 }
 
 // demoQueueSummary says what waits in the queues, read from the store.

@@ -26,13 +26,15 @@ import (
 // Desk returns the workspace's review desk (issue 8): the queues and
 // decisions in the database, the stored objects read within bounds,
 // approve-and-relabel writing the missing marks into a stored copy, and
-// previews of the media.
+// previews of the media. Claims need the reviewer certified for the
+// queue when it has a certification gate (issue 11).
 func (w *Workspace) Desk() review.Desk {
 	return review.Desk{
 		Store:    w.DB,
 		Objects:  objectReader{store: w.Objects},
 		Relabel:  w.relabeler(),
 		Previews: newPreviewer(w.Objects.Path),
+		Certs:    w.DB,
 	}
 }
 

@@ -960,10 +960,13 @@ func (e auditExporter) ExportAudit(ctx context.Context, actor review.Account, fr
 // ---- Commands ----
 
 func cmdExport(ctx context.Context, c *cli, args []string) error {
+	if exportKindIs(args, "assessment") {
+		return cmdExportAssessment(ctx, c, args)
+	}
 	fl := c.flags("export")
 	ws := c.workspaceFlag(fl)
 	as := fl.String("as", "", "manager or admin exporting")
-	kind := fl.String("kind", "audit", "audit (or assessment, issue 11)")
+	kind := fl.String("kind", "audit", "audit (assessment is handled by cmdExportAssessment)")
 	fromS := fl.String("from", "", "first day of the period, YYYY-MM-DD")
 	toS := fl.String("to", "", "last day of the period, YYYY-MM-DD (included)")
 	out := fl.String("o", "", "the PDF file to write")
@@ -976,8 +979,6 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	switch {
 	case len(pos) > 0:
 		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	case *kind == "assessment":
-		return usageError{"--kind assessment is not available yet (issue 11)"}
 	case *kind != "audit":
 		return usageError{fmt.Sprintf("--kind must be audit, not %q", *kind)}
 	case *out == "":

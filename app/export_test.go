@@ -93,11 +93,12 @@ func TestExportAuditPackage(t *testing.T) {
 
 	t.Run("bad command lines are usage errors", func(t *testing.T) {
 		for name, args := range map[string][]string{
-			"assessment": {"--kind", "assessment", "--from", from, "--to", today(), "-o", pdf},
-			"bad date":   {"--from", "2025-13-01", "--to", today(), "-o", pdf},
-			"reversed":   {"--from", today(), "--to", from, "-o", pdf},
-			"language":   {"--from", from, "--to", today(), "-o", pdf, "--lang", "fr"},
-			"no output":  {"--from", from, "--to", today()},
+			"assessment with a period": {"--kind", "assessment", "--from", from, "--to", today(), "-o", pdf},
+			"unknown kind":             {"--kind", "minutes", "--from", from, "--to", today(), "-o", pdf},
+			"bad date":                 {"--from", "2025-13-01", "--to", today(), "-o", pdf},
+			"reversed":                 {"--from", today(), "--to", from, "-o", pdf},
+			"language":                 {"--from", from, "--to", today(), "-o", pdf, "--lang", "fr"},
+			"no output":                {"--from", from, "--to", today()},
 		} {
 			code, _, stderr := runCLI(t, DemoPassword+"\n", append([]string{"export", "--workspace", dir, "--as", "manager"}, args...)...)
 			if code != 2 {

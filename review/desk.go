@@ -223,6 +223,9 @@ type Desk struct {
 	Previews   Previewer
 	Lease      time.Duration // 0: DefaultLease
 	UndoWindow time.Duration // 0: DefaultUndoWindow
+	// Certs enforces certification gates on Next and Peek (see Queue);
+	// nil enforces none.
+	Certs Certifier
 }
 
 var _ Workstation = Desk{}
@@ -278,13 +281,16 @@ func (d Desk) List(ctx context.Context, actor Account, f QueueFilter) ([]QueueRo
 
 // Next claims the next item of queue for actor (see Queue.Next).
 func (d Desk) Next(ctx context.Context, actor Account, queue string) (Item, error) {
-	return Queue{Store: d.Store, Lease: d.Lease}.Next(ctx, actor, queue)
+	return Queue{Store: d.Store, Lease: d.Lease, Certs: d.Certs}.Next(ctx, actor, queue)
 }
 
 // Peek names the item a claim would get next, skipping skip, without
 // claiming it: the screen loads its evidence ahead (prefetch).
 func (d Desk) Peek(ctx context.Context, actor Account, queue string, skip int64) (int64, error) {
 	if err := Require(actor, ClaimAction(queue)); err != nil {
+		return 0, err
+	}
+	if err := requireCertified(ctx, d.Certs, actor, queue); err != nil {
 		return 0, err
 	}
 	return d.Store.NextWaiting(ctx, actor.Name, queue, skip)

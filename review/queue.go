@@ -47,11 +47,20 @@ const DefaultLease = 10 * time.Minute
 type Queue struct {
 	Store QueueStore
 	Lease time.Duration
+	// Certs, when set, enforces certification gates (issue 11): a claim on
+	// a queue with a gate needs the actor certified for it. Nil enforces
+	// none.
+	Certs Certifier
 }
 
-// Next claims the next item of queue for actor.
+// Next claims the next item of queue for actor. EFORBIDDEN when actor's
+// role may not work the queue, or the queue has a certification gate and
+// actor is not certified for it (managers included).
 func (q Queue) Next(ctx context.Context, actor Account, queue string) (Item, error) {
 	if err := Require(actor, ClaimAction(queue)); err != nil {
+		return Item{}, err
+	}
+	if err := requireCertified(ctx, q.Certs, actor, queue); err != nil {
 		return Item{}, err
 	}
 	lease := q.Lease

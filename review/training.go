@@ -54,6 +54,14 @@ type GoldItem struct {
 	CreatedAt    time.Time
 	Retired      bool
 	AddedVersion int // the set version that first had it
+	// RetiredVersion is the set version that no longer has it (0 while
+	// active).
+	RetiredVersion int
+}
+
+// ActiveIn reports whether the gold item is part of version v of its set.
+func (g GoldItem) ActiveIn(v int) bool {
+	return g.AddedVersion <= v && (g.RetiredVersion == 0 || v < g.RetiredVersion)
 }
 
 // Validate checks a gold item before it is stored: a known outcome other
@@ -159,6 +167,10 @@ type Scores struct {
 	Trend      []TrendPoint                // by day, oldest first
 	Sessions   []TrainingSession
 	AvgTook    time.Duration
+	// ByKind is every session kind's overall ratio. The other fields count
+	// training sessions (SessionTraining) only: hidden gold and
+	// calibration are reported apart.
+	ByKind map[string]Ratio
 }
 
 // Gate is a queue's certification requirement, e.g. 90 % over at least 30
@@ -173,14 +185,19 @@ type Gate struct {
 
 // Certification records that a reviewer may work a queue's live items.
 type Certification struct {
+	ID          int64
 	Reviewer    string
 	Queue       string
 	CertifiedBy string
 	CertifiedAt time.Time
 	Accuracy    float64 // percent at certification
 	Items       int
+	// MinAccuracy and MinItems are the gate the reviewer met.
+	MinAccuracy float64
+	MinItems    int
 	Revoked     bool
 	RevokedAt   time.Time
+	RevokedBy   string
 	Reason      string // why revoked (for example: paused by hidden gold)
 }
 
@@ -219,4 +236,13 @@ type Trainer interface {
 	// otherwise.
 	Certify(ctx context.Context, actor Account, reviewer, queue string) (Certification, error)
 	Certifications(ctx context.Context, actor Account, reviewer string) ([]Certification, error)
+}
+
+// TrainingService is the training screens' service: the Trainer and the
+// media of gold items (Training implements it).
+type TrainingService interface {
+	Trainer
+	// Preview shows the media of a gold item's source item; EFORBIDDEN for
+	// an item that is no gold item's source.
+	Preview(ctx context.Context, actor Account, itemID int64) (Preview, error)
 }

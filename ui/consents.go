@@ -38,7 +38,6 @@ type viewShortcut struct {
 	do func()
 }
 
-
 // columnsHeader and columnsRow make a list's header and a row template.
 func columnsHeader(l columnsLayout, keys []string) *fyne.Container {
 	c := container.New(l)

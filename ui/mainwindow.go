@@ -49,6 +49,8 @@ type Deps struct {
 	Exporter review.Exporter
 	// Dashboards reads the manager's dashboard (nil: no dashboard).
 	Dashboards review.DashboardReader
+	// Training is training mode's service (nil: no training screens).
+	Training review.TrainingService
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.
@@ -403,7 +405,7 @@ func (m *mainWindow) onShortcuts() {
 		return
 	}
 	var k *keymap
-	if m.session != nil && m.session.desk != nil {
+	if m.session != nil && (m.session.desk != nil || m.session.training != nil) {
 		k = m.keys
 	}
 	m.shortcutsContent = shortcutList(k)
