@@ -6,8 +6,9 @@
 #   scripts/desk-screenshots.sh BIN [OUT]     (OUT defaults to docs/screenshots)
 #
 # Writes OUT/NAME-{zh,en}.png for reviewer1's screens (signin, desk,
-# revealed, reject, keys, queues, lock) and the manager's (dashboard,
-# complaints, consents, realnames, export). Needs Xvfb, xdotool, xdpyinfo
+# revealed, reject, keys, queues, training, scores, lock), the manager's
+# (dashboard, complaints, consents, realnames, export) and the trainer's
+# (goldsets). Needs Xvfb, xdotool, xdpyinfo
 # and import (imagemagick). Look at every picture before committing it.
 set -euo pipefail
 bin=${1:?usage: desk-screenshots.sh BIN [OUT]}
@@ -73,9 +74,13 @@ for lang in zh en; do
 	[ $lang = en ] && locale=en_US.UTF-8
 	LANG=en_US.UTF-8 "$bin" demo --workspace "$work/ws-$lang" >/dev/null 2>&1
 	session $locale $lang reviewer1 login:signin key:n shot:desk key:v shot:revealed key:r shot:reject \
-		key:Escape key:question shot:keys key:Escape key:ctrl+2 shot:queues key:ctrl+1 key:ctrl+l shot:lock
+		key:Escape key:question shot:keys key:Escape key:ctrl+2 shot:queues \
+		key:ctrl+6 key:n wait:1 key:r key:Return wait:1 shot:training key:ctrl+7 wait:1 shot:scores key:ctrl+1 key:ctrl+l shot:lock
 	# The manager's tabs: dashboard, review, queues, complaints, consents,
-	# real names, personal data, export, summary.
+	# real names, personal data, export, intake errors, training, scores,
+	# summary.
 	session $locale $lang manager wait:2 shot:dashboard key:ctrl+4 key:Down shot:complaints \
 		key:ctrl+5 shot:consents key:ctrl+6 shot:realnames key:ctrl+8 shot:export
+	# The trainer's: training, gold sets, scores, summary.
+	session $locale $lang trainer key:ctrl+2 wait:1 key:Down wait:1 shot:goldsets
 done

@@ -120,30 +120,6 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.queues"), theme.ListIcon(), s.queues.content()),
 			reload: s.queues.reload})
 	}
-	if t := m.deps.Training; t != nil {
-		if review.Require(acct, review.ActTrain) == nil {
-			preview := func(ctx context.Context, itemID int64) (review.Preview, error) { return t.Preview(ctx, acct, itemID) }
-			v := newTrainingView(t, acct, m.win, m.deps.Run, m.keys, m.dialogs, preview)
-			if prev != nil && prev.training != nil {
-				v.takeOver(prev.training)
-			}
-			s.training = v
-			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.training"), theme.HelpIcon(), v.content()),
-				reload: v.reload, onRune: v.onRune, onKey: v.onKey})
-		}
-		if review.Require(acct, review.ActBuildGold) == nil {
-			v := newGoldSetsView(t, acct, m.win, m.deps.Run)
-			v.dialogs = m.dialogs
-			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.goldsets"), theme.StorageIcon(), v.content()),
-				reload: v.reload})
-		}
-		if review.Require(acct, review.ActTrain) == nil || review.Require(acct, review.ActSeeScores) == nil {
-			v := newScoresView(t, acct, m.win, m.deps.Run)
-			v.dialogs = m.dialogs
-			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.scores"), theme.ListIcon(), v.content()),
-				reload: v.reload})
-		}
-	}
 	if canSeeComplaints(acct) && m.deps.Cases != nil {
 		v := newComplaintsView(m.deps.Cases, acct, m.win, m.deps.Run)
 		v.dialogs = m.dialogs
@@ -184,6 +160,32 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		s.intake = newIntakeErrorsView(m.deps.Desk, acct, m.win, m.deps.Run)
 		add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.intake"), theme.WarningIcon(), s.intake.content()),
 			reload: s.intake.reload})
+	}
+	// Training comes after the work screens, so Ctrl+1 … Ctrl+9 reach
+	// those first.
+	if t := m.deps.Training; t != nil {
+		if review.Require(acct, review.ActTrain) == nil {
+			preview := func(ctx context.Context, itemID int64) (review.Preview, error) { return t.Preview(ctx, acct, itemID) }
+			v := newTrainingView(t, acct, m.win, m.deps.Run, m.keys, m.dialogs, preview)
+			if prev != nil && prev.training != nil {
+				v.takeOver(prev.training)
+			}
+			s.training = v
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.training"), theme.HelpIcon(), v.content()),
+				reload: v.reload, onRune: v.onRune, onKey: v.onKey})
+		}
+		if review.Require(acct, review.ActBuildGold) == nil {
+			v := newGoldSetsView(t, acct, m.win, m.deps.Run)
+			v.dialogs = m.dialogs
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.goldsets"), theme.StorageIcon(), v.content()),
+				reload: v.reload})
+		}
+		if review.Require(acct, review.ActTrain) == nil || review.Require(acct, review.ActSeeScores) == nil {
+			v := newScoresView(t, acct, m.win, m.deps.Run)
+			v.dialogs = m.dialogs
+			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.scores"), theme.ListIcon(), v.content()),
+				reload: v.reload})
+		}
 	}
 	add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.summary"), theme.InfoIcon(), s.summary.content()),
 		reload: s.summary.onRefresh})
