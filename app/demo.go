@@ -499,7 +499,8 @@ type demoSitting struct {
 }
 
 // demoSittings: reviewer1 37 of 40 (92.5 %) over three days, reviewer2 38
-// of 42 (90.5 %), senior1 13 of 14 on live and 11 of 12 on escalation.
+// of 42 (90.5 %), senior1 13 of 14 on live and 11 of 12 on escalation,
+// the manager 14 of 14 and 6 of 6.
 // The mistakes are the usual ones: rejecting what relabelling fixes,
 // missing a label too small or a re-upload, citing the wrong or too few
 // codes.
@@ -522,6 +523,10 @@ var demoSittings = []demoSitting{
 	{"reviewer1", review.QueueLive, 2, 12, nil},
 	{"reviewer2", review.QueueLive, 1, 14, map[int]review.Decision{
 		10: {Outcome: review.OutcomeApproveRelabel}}},
+	// The manager decides appeals too (issue 9), so is trained and
+	// certified like anyone who decides (gates have no role exemption).
+	{"manager", review.QueueLive, 4, 14, nil},
+	{"manager", review.QueueEscalation, 4, 6, nil},
 }
 
 // demoCertified are the certifications the demo gives, after the
@@ -529,6 +534,7 @@ var demoSittings = []demoSitting{
 var demoCertified = []struct{ who, queue string }{
 	{"reviewer1", review.QueueLive}, {"reviewer2", review.QueueLive},
 	{"senior1", review.QueueLive}, {"senior1", review.QueueEscalation},
+	{"manager", review.QueueLive}, {"manager", review.QueueEscalation},
 }
 
 // demoTraining builds the demo's gold sets (as trainer), sets the gates,
@@ -571,7 +577,7 @@ func demoTraining(ctx context.Context, w *Workspace, accounts map[string]review.
 		acc[who] = fmt.Sprintf("%d of %d, %.1f %%", sc.Overall.Correct, sc.Overall.Total, sc.Overall.Percent())
 	}
 	return fmt.Sprintf("gold sets for the live (%d items) and escalation (%d) queues, gates of 90 %% over %d and %d items, "+
-		"finished training sessions of reviewer1 (%s), reviewer2 (%s) and senior1; reviewer1 and reviewer2 certified for the live queue, senior1 for both",
+		"finished training sessions of reviewer1 (%s), reviewer2 (%s), senior1 and the manager; reviewer1 and reviewer2 certified for the live queue, senior1 and the manager for both",
 		len(golds[review.QueueLive]), len(golds[review.QueueEscalation]), demoGates[0].MinItems, demoGates[1].MinItems,
 		acc["reviewer1"], acc["reviewer2"]), nil
 }

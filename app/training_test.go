@@ -55,15 +55,16 @@ func TestDemoTrainsAndCertifies(t *testing.T) {
 		}{
 			{"reviewer1", review.QueueLive, true}, {"reviewer2", review.QueueLive, true},
 			{"senior1", review.QueueLive, true}, {"senior1", review.QueueEscalation, true},
-			{"reviewer3", review.QueueLive, false}, {"manager", review.QueueLive, false},
+			{"reviewer3", review.QueueLive, false}, {"reviewer2", review.QueueEscalation, false},
+			{"manager", review.QueueLive, true}, {"manager", review.QueueEscalation, true},
 		} {
 			if ok, err := w.DB.Certified(ctx, c.who, c.queue); err != nil || ok != c.want {
 				t.Errorf("%s certified for %s: %v, %v; want %v", c.who, c.queue, ok, err, c.want)
 			}
 		}
 		certs, err := tr.Certifications(ctx, manager, "")
-		if err != nil || len(certs) != 4 {
-			t.Fatalf("certifications %+v, %v; want four", certs, err)
+		if err != nil || len(certs) != 6 {
+			t.Fatalf("certifications %+v, %v; want six", certs, err)
 		}
 		gates, err := tr.Gates(ctx, signIn("reviewer1", DemoPassword))
 		if err != nil || len(gates) != 2 || gates[0].Queue != review.QueueLive || gates[0].MinAccuracy != 90 || gates[0].MinItems != 10 {
