@@ -44,7 +44,17 @@ func TestMain(m *testing.M) {
 			}
 		}
 	}
-	os.Exit(m.Run())
+	// Everything the tests leave in the temporary folder (the demo
+	// workspace built once and copied for each test) goes with this one.
+	tmp, err := os.MkdirTemp("", "synthreview-app-test-")
+	if err != nil {
+		os.Stderr.WriteString(err.Error())
+		os.Exit(6)
+	}
+	os.Setenv("TMPDIR", tmp)
+	code := m.Run()
+	os.RemoveAll(tmp)
+	os.Exit(code)
 }
 
 type result struct {

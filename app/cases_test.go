@@ -21,10 +21,7 @@ func TestDemoAppealIsOverturnedAndAnswered(t *testing.T) {
 		t.Skip("builds the demo workspace")
 	}
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "demo")
-	if err := Demo(ctx, dir, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
+	dir := demoWorkspace(t)
 	w, err := OpenWorkspace(ctx, dir, false)
 	if err != nil {
 		t.Fatal(err)

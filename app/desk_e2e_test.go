@@ -128,10 +128,7 @@ func TestReviewerWorksTenItemsWithTheKeyboard(t *testing.T) {
 	}
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "demo")
-	if err := Demo(ctx, dir, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
+	dir := demoWorkspace(t)
 	w, err := OpenWorkspace(ctx, dir, false)
 	if err != nil {
 		t.Fatal(err)

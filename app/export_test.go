@@ -40,16 +40,6 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	return code, out.String(), errb.String()
 }
 
-// demoWorkspace makes the demo workspace once per test.
-func demoWorkspace(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "demo")
-	if err := Demo(context.Background(), dir, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func today() string { return time.Now().Format(dateLayout) }
 
 func fileSHA256(t *testing.T, p string) string {

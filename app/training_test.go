@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,10 +23,7 @@ func TestDemoTrainsAndCertifies(t *testing.T) {
 		t.Skip("builds the demo workspace")
 	}
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "demo")
-	if err := Demo(ctx, dir, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
+	dir := demoWorkspace(t)
 	if code, _, stderr := runCLI(t, DemoPassword+"\nreviewer-password-3\nreviewer-password-3\n", "user", "add", "--workspace", dir,
 		"--as", "admin", "--role", "reviewer", "reviewer3"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
