@@ -179,6 +179,11 @@ func Demo(ctx context.Context, dir string, progress func(string)) error {
 		return fmt.Errorf("demo training: %w", err)
 	}
 	progress(trained)
+	calibrated, err := demoCalibration(ctx, w, accounts, decided)
+	if err != nil {
+		return fmt.Errorf("demo calibration: %w", err)
+	}
+	progress(calibrated)
 	summary, err := demoQueueSummary(ctx, w)
 	if err != nil {
 		return err
@@ -326,6 +331,7 @@ func demoIntake(ctx context.Context, x *intake.Intake, outs []demoOutput, late b
 // demoDecided is one decision of the demo's plan and the item it was on.
 type demoDecided struct {
 	item review.Item
+	who  string
 	d    review.Decision
 }
 
@@ -355,7 +361,7 @@ func demoDecisions(ctx context.Context, w *Workspace, accounts map[string]review
 		if _, err := q.Decide(ctx, accounts[p.who], it.ID, p.d); err != nil {
 			return nil, fmt.Errorf("demo decision: %w", err)
 		}
-		out = append(out, demoDecided{item: it, d: p.d})
+		out = append(out, demoDecided{item: it, who: p.who, d: p.d})
 	}
 	return out, nil
 }
@@ -580,6 +586,67 @@ func demoTraining(ctx context.Context, w *Workspace, accounts map[string]review.
 		"finished training sessions of reviewer1 (%s), reviewer2 (%s), senior1 and the manager; reviewer1 and reviewer2 certified for the live queue, senior1 and the manager for both",
 		len(golds[review.QueueLive]), len(golds[review.QueueEscalation]), demoGates[0].MinItems, demoGates[1].MinItems,
 		acc["reviewer1"], acc["reviewer2"]), nil
+}
+
+// demoCalibration samples the demo's live decisions for a blind second
+// review (issue 11, calibration) and has the other reviewer give it
+// through the desk, as a claim like any other: reviewer2 reviews
+// reviewer1's decisions and reviewer1 reviewer2's, disagreeing twice. No
+// sample is left waiting, so the demo's first claims are live items.
+func demoCalibration(ctx context.Context, w *Workspace, accounts map[string]review.Account, decided []demoDecided) (string, error) {
+	desk := w.Desk()
+	desk.Quality.Rand = func() float64 { return 0.9999 } // no hidden gold here
+	second := map[string]string{"reviewer1": "reviewer2", "reviewer2": "reviewer1"}
+	// The second review of each decision, in the order the samples are
+	// served (oldest first per reviewer); two disagree.
+	answers := map[string][]review.Decision{
+		"reviewer2": { // on reviewer1's approve, approve, approve, escalate, approve
+			{Outcome: review.OutcomeApprove},
+			{Outcome: review.OutcomeApprove},
+			{Outcome: review.OutcomeReject, Reasons: []string{"implicit-label-missing"}, Note: "元数据中未见隐式标识"},
+			{Outcome: review.OutcomeEscalate, Note: "同意升级：人脸授权存疑"},
+			{Outcome: review.OutcomeApprove},
+		},
+		"reviewer1": { // on reviewer2's reject, reject
+			{Outcome: review.OutcomeReject, Reasons: []string{"implicit-label-missing"}, Note: "无隐式标识"},
+			{Outcome: review.OutcomeApprove},
+		},
+	}
+	want := map[string]int{}
+	for _, d := range decided {
+		if d.d.Outcome == review.OutcomeHold || d.d.Outcome == review.OutcomeSkip {
+			continue
+		}
+		if err := w.DB.SampleCalibration(ctx, d.item.ID, review.QueueLive); err != nil {
+			return "", err
+		}
+		want[second[d.who]]++
+	}
+	n := 0
+	for _, who := range []string{"reviewer2", "reviewer1"} {
+		if want[who] != len(answers[who]) {
+			return "", fmt.Errorf("%s has %d samples to review, the plan %d", who, want[who], len(answers[who]))
+		}
+		for _, d := range answers[who] {
+			it, err := desk.Next(ctx, accounts[who], review.QueueLive)
+			if err != nil {
+				return "", err
+			}
+			if review.ShadowClaimID(it.ID) == 0 {
+				return "", fmt.Errorf("%s was given live item %s instead of a calibration sample", who, it.ProduceID)
+			}
+			if _, err := desk.Decide(ctx, accounts[who], it.ID, d); err != nil {
+				return "", err
+			}
+			n++
+		}
+	}
+	a, err := w.Quality().Agreement(ctx, accounts["manager"], time.Time{})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d live decisions reviewed again, blind, by the other reviewer: %d of %d agree, Cohen's kappa %.2f",
+		n, a.Overall.Agreed, a.Overall.N, a.Overall.Kappa), nil
 }
 
 // demoGoldSets has trainer build the live and the escalation gold sets.

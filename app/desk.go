@@ -35,7 +35,13 @@ func (w *Workspace) Desk() review.Desk {
 		Relabel:  w.relabeler(),
 		Previews: newPreviewer(w.Objects.Path),
 		Certs:    w.DB,
+		Quality:  w.Quality(),
 	}
+}
+
+// Quality is hidden gold and calibration over the workspace (issue 11).
+func (w *Workspace) Quality() *review.Quality {
+	return &review.Quality{Store: w.DB, Now: w.Now}
 }
 
 // objectReader is the review.ObjectReader over objects/.

@@ -15,6 +15,30 @@ type setting struct {
 	about string
 	// check validates a value and returns it in its stored form.
 	check func(v string) (string, error)
+	// act is what changing it needs; "" is review.ActSetRetention (admins).
+	act review.Action
+}
+
+// qualityPercent and qualityCount are the checks of quality control's
+// settings (review/quality.go).
+func qualityPercent(key string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		if strings.TrimSpace(v) == "" {
+			return "", review.Errorf(review.EINVALID, "give a percentage")
+		}
+		p, err := review.ParseQualityPercent(key, v, 0)
+		return fmt.Sprint(p), err
+	}
+}
+
+func qualityCount(key string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		if strings.TrimSpace(v) == "" {
+			return "", review.Errorf(review.EINVALID, "give a whole number")
+		}
+		n, err := review.ParseQualityCount(key, v, 0, 1, review.MaxHiddenGoldWindow)
+		return fmt.Sprint(n), err
+	}
 }
 
 // settings are the workspace settings with a command. Each is kept in the
@@ -24,7 +48,7 @@ var settings = []setting{
 		func(v string) (string, error) {
 			d, err := review.ParseComplaintDays(v)
 			return fmt.Sprint(d), err
-		}},
+		}, ""},
 	{review.RetentionSetting, "how long personal data is kept after a person's last processing, in days, at least 180 (PIPL Arts. 47, 55–56; default 3 years)",
 		func(v string) (string, error) {
 			r, err := review.ParseRetention(v)
@@ -35,7 +59,7 @@ var settings = []setting{
 				return "", review.Errorf(review.EINVALID, "give a number of days")
 			}
 			return fmt.Sprint(r.Days), nil
-		}},
+		}, ""},
 	{metaTimeZone, "the workspace's time zone for dates in packages and dashboards, an IANA name such as Asia/Shanghai (default: the machine's)",
 		func(v string) (string, error) {
 			v = strings.TrimSpace(v)
@@ -46,7 +70,17 @@ var settings = []setting{
 				return "", review.Errorf(review.EINVALID, "time zone %q is unknown on this machine: %v", v, err)
 			}
 			return v, nil
-		}},
+		}, ""},
+	// Quality control in live work (issue 11; GB/T 45654-2025 reviewer
+	// assessment): set by trainers.
+	{review.HiddenGoldPercentKey, "share of claims on a queue with gold that serve a hidden gold item, in percent, 0 to 50 (0 turns it off; default 5)",
+		qualityPercent(review.HiddenGoldPercentKey), review.ActCertify},
+	{review.CalibrationPercentKey, "share of live decisions sampled for a blind second review by another reviewer, in percent, 0 to 50 (0 turns it off; default 5)",
+		qualityPercent(review.CalibrationPercentKey), review.ActCertify},
+	{review.HiddenGoldWindowKey, "how many of a reviewer's latest hidden gold answers on a queue make the rolling accuracy (default 20)",
+		qualityCount(review.HiddenGoldWindowKey), review.ActCertify},
+	{review.HiddenGoldMinKey, "how many hidden gold answers the window needs before a reviewer under the gate is paused (default 10)",
+		qualityCount(review.HiddenGoldMinKey), review.ActCertify},
 }
 
 // cmdSettings shows or changes the workspace settings:
@@ -81,7 +115,7 @@ func cmdSettings(ctx context.Context, c *cli, args []string) error {
 			if v == "" {
 				v = "(default)"
 			}
-			fmt.Fprintf(c.io.Out, "%-24s %-16s %s\n", s.key, v, s.about)
+			fmt.Fprintf(c.io.Out, "%-32s %-16s %s\n", s.key, v, s.about)
 		}
 		return nil
 	}
@@ -105,7 +139,11 @@ func cmdSettings(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, review.ActSetRetention)
+	act := found.act
+	if act == "" {
+		act = review.ActSetRetention
+	}
+	w, actor, err := c.actAs(ctx, newPasswords(c.io.In, c.io.Err), c.dir(ws), *as, act)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,8 +38,26 @@ func TestSettings(t *testing.T) {
 		}
 	}
 	r := run(t, "", "settings", "show", "--workspace", ws)
-	if r.code != 0 || !strings.Contains(r.out, "Asia/Shanghai") || !strings.Contains(r.out, "complaints.reply_days    10") {
+	if r.code != 0 || !strings.Contains(r.out, "Asia/Shanghai") || !regexp.MustCompile(`complaints\.reply_days +10 `).MatchString(r.out) {
 		t.Fatalf("show: %+v", r)
+	}
+	// Quality control's settings are the trainers' (issue 11).
+	if r := set("trainer", review.HiddenGoldPercentKey, "12.5"); r.code != 0 || !strings.Contains(r.out, "= 12.5") {
+		t.Fatalf("trainer sets the hidden gold share: %+v", r)
+	}
+	for _, bad := range []struct{ user, key, value string }{
+		{"admin", review.HiddenGoldPercentKey, "10"},    // not a trainer
+		{"reviewer1", review.HiddenGoldPercentKey, "0"}, // a reviewer turning off their own checks
+		{"trainer", review.CalibrationPercentKey, "51"}, // at least half the claims stay live work
+		{"trainer", review.HiddenGoldWindowKey, "0"},    // no window
+		{"trainer", review.HiddenGoldMinKey, ""},        // empty
+	} {
+		if r := set(bad.user, bad.key, bad.value); r.code == 0 {
+			t.Errorf("%s set %s=%q: accepted", bad.user, bad.key, bad.value)
+		}
+	}
+	if r := run(t, "", "settings", "show", "--workspace", ws); !regexp.MustCompile(`quality\.hidden_gold_percent +12\.5 `).MatchString(r.out) {
+		t.Errorf("show after setting the hidden gold share:\n%s", r.out)
 	}
 	w, err := app.OpenWorkspace(context.Background(), ws, true)
 	if err != nil {

@@ -226,6 +226,9 @@ type Desk struct {
 	// Certs enforces certification gates on Next and Peek (see Queue);
 	// nil enforces none.
 	Certs Certifier
+	// Quality serves hidden gold and calibration samples on claims and
+	// answers them (shadow items, negative ids); nil: none.
+	Quality *Quality
 }
 
 var _ Workstation = Desk{}
@@ -279,9 +282,45 @@ func (d Desk) List(ctx context.Context, actor Account, f QueueFilter) ([]QueueRo
 	return rows, total, err
 }
 
-// Next claims the next item of queue for actor (see Queue.Next).
+// Next claims the next item of queue for actor (see Queue.Next). With
+// Quality set, the claim may serve a shadow item instead: a calibration
+// sample or hidden gold, which looks like any other item.
 func (d Desk) Next(ctx context.Context, actor Account, queue string) (Item, error) {
-	return Queue{Store: d.Store, Lease: d.Lease, Certs: d.Certs}.Next(ctx, actor, queue)
+	q := Queue{Store: d.Store, Lease: d.Lease, Certs: d.Certs}
+	if d.Quality == nil {
+		return q.Next(ctx, actor, queue)
+	}
+	if err := Require(actor, ClaimAction(queue)); err != nil {
+		return Item{}, err
+	}
+	if err := requireCertified(ctx, d.Certs, actor, queue); err != nil {
+		return Item{}, err
+	}
+	waiting := func(ctx context.Context) (bool, error) {
+		_, err := d.Store.NextWaiting(ctx, actor.Name, queue, 0)
+		if ErrorCode(err) == ENOTFOUND {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if it, ok, err := d.Quality.Serve(ctx, actor, queue, d.lease(), waiting); err != nil || ok {
+		return it, err
+	}
+	return d.Store.Claim(ctx, actor.Name, queue, d.lease())
+}
+
+func (d Desk) lease() time.Duration {
+	if d.Lease <= 0 {
+		return DefaultLease
+	}
+	return d.Lease
+}
+
+func (d Desk) undoWindow() time.Duration {
+	if d.UndoWindow <= 0 {
+		return DefaultUndoWindow
+	}
+	return d.UndoWindow
 }
 
 // Peek names the item a claim would get next, skipping skip, without
@@ -298,6 +337,13 @@ func (d Desk) Peek(ctx context.Context, actor Account, queue string, skip int64)
 
 // Evidence returns what the evidence view shows for an item.
 func (d Desk) Evidence(ctx context.Context, actor Account, id int64) (Evidence, error) {
+	if ShadowClaimID(id) != 0 {
+		q, err := d.shadow(id)
+		if err != nil {
+			return Evidence{}, err
+		}
+		return q.Evidence(ctx, actor, id)
+	}
 	ev, err := d.Store.Evidence(ctx, id)
 	if err != nil {
 		return Evidence{}, err
@@ -329,7 +375,16 @@ func (d Desk) Preview(ctx context.Context, actor Account, id int64) (Preview, er
 	if err := Require(actor, ActClaim); err != nil && Require(actor, ActSeeAll) != nil {
 		return Preview{}, err
 	}
-	it, err := d.Store.Item(ctx, id)
+	var it Item
+	var err error
+	if ShadowClaimID(id) != 0 {
+		var q *Quality
+		if q, err = d.shadow(id); err == nil {
+			it, err = q.Item(ctx, actor, id)
+		}
+	} else {
+		it, err = d.Store.Item(ctx, id)
+	}
 	if err != nil {
 		return Preview{}, err
 	}
@@ -351,7 +406,35 @@ func (d Desk) Preview(ctx context.Context, actor Account, id int64) (Preview, er
 // Decide records actor's decision on an item actor holds. An
 // approve-and-relabel first writes the labelled copy (Relabeler) and
 // records its hash with the decision.
+//
+// A shadow item's decision goes to Quality and touches no live item. A
+// live decision may be sampled for calibration afterwards.
 func (d Desk) Decide(ctx context.Context, actor Account, id int64, dec Decision) (Item, error) {
+	if ShadowClaimID(id) != 0 {
+		if err := Require(actor, ActClaim); err != nil {
+			return Item{}, err
+		}
+		if dec.Outcome == OutcomeEscalate {
+			if err := Require(actor, ActEscalate); err != nil {
+				return Item{}, err
+			}
+		}
+		q, err := d.shadow(id)
+		if err != nil {
+			return Item{}, err
+		}
+		return q.Decide(ctx, actor, id, dec)
+	}
+	it, err := d.decideLive(ctx, actor, id, dec)
+	if err == nil && d.Quality != nil && (it.Queue == QueueLive || dec.Outcome == OutcomeEscalate) {
+		// A sample that fails to be drawn only lowers the share sampled;
+		// the decision stands and is not reported as failed.
+		_ = d.Quality.Sample(ctx, id, QueueLive, dec.Outcome)
+	}
+	return it, err
+}
+
+func (d Desk) decideLive(ctx context.Context, actor Account, id int64, dec Decision) (Item, error) {
 	if dec.Outcome != OutcomeApproveRelabel {
 		return Queue{Store: d.Store, Lease: d.Lease}.Decide(ctx, actor, id, dec)
 	}
@@ -392,10 +475,14 @@ func (d Desk) Undo(ctx context.Context, actor Account, itemID int64) (Item, erro
 	if err := Require(actor, ActClaim); err != nil {
 		return Item{}, err
 	}
-	w := d.UndoWindow
-	if w <= 0 {
-		w = DefaultUndoWindow
+	if ShadowClaimID(itemID) != 0 {
+		q, err := d.shadow(itemID)
+		if err != nil {
+			return Item{}, err
+		}
+		return q.Undo(ctx, actor, itemID, d.undoWindow(), d.lease())
 	}
+	w := d.undoWindow()
 	ev, err := d.Store.Evidence(ctx, itemID)
 	if err != nil {
 		return Item{}, err
@@ -415,7 +502,23 @@ func (d Desk) Undo(ctx context.Context, actor Account, itemID int64) (Item, erro
 // Release gives back an item actor holds, without a decision (sign-out,
 // lock, closing the window).
 func (d Desk) Release(ctx context.Context, actor Account, id int64) error {
+	if ShadowClaimID(id) != 0 {
+		q, err := d.shadow(id)
+		if err != nil {
+			return err
+		}
+		return q.Release(ctx, actor, id)
+	}
 	return d.Store.Release(ctx, actor.Name, id)
+}
+
+// shadow is the Quality that answers shadow item ids; without one, every
+// shadow id is unknown (ENOTFOUND).
+func (d Desk) shadow(id int64) (*Quality, error) {
+	if d.Quality == nil {
+		return nil, Errorf(ENOTFOUND, "item %d not found", id)
+	}
+	return d.Quality, nil
 }
 
 // IntakeErrors lists the files intake could not take (admins).

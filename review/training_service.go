@@ -3,6 +3,7 @@ package review
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -189,6 +190,19 @@ func requireCertified(ctx context.Context, c Certifier, actor Account, queue str
 		return err
 	}
 	if !ok {
+		if h, isHist := c.(interface {
+			Certifications(ctx context.Context, reviewer string) ([]Certification, error)
+		}); isHist {
+			certs, err := h.Certifications(ctx, actor.Name)
+			if err != nil {
+				return err
+			}
+			if last, found, _ := latestCert(certs, queue); found {
+				if p := PausedFrom(last); p != nil {
+					return p
+				}
+			}
+		}
 		return Errorf(EFORBIDDEN, "%s is not certified for the %s queue: train on its gold set and ask a trainer to certify you", actor.Name, queue)
 	}
 	return nil
@@ -640,8 +654,20 @@ func (t Training) Certify(ctx context.Context, actor Account, reviewer, queue st
 	}
 	g := gates[i]
 	now := t.now()
+	since, after := now.Add(-CertifyWindow), ""
+	// After a pause (or any revocation) only training since then counts:
+	// re-certification asks for fresh training, not the answers that
+	// certified the reviewer before.
+	certs, err := t.Store.Certifications(ctx, reviewer)
+	if err != nil {
+		return Certification{}, err
+	}
+	if last, ok, _ := latestCert(certs, queue); ok && last.Revoked && last.RevokedAt.After(since) {
+		since = last.RevokedAt
+		after = fmt.Sprintf(" since the certification was revoked on %s", last.RevokedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
 	answers, err := t.Store.ScoredAnswers(ctx, AnswerFilter{Reviewer: reviewer, Kind: SessionTraining, Queue: queue,
-		Since: now.Add(-CertifyWindow)})
+		Since: since})
 	if err != nil {
 		return Certification{}, err
 	}
@@ -653,8 +679,8 @@ func (t Training) Certify(ctx context.Context, actor Account, reviewer, queue st
 		}
 	}
 	if !meets(r, g) {
-		return Certification{}, Errorf(ECONFLICT, "%s is not ready for the %s queue: %s over %d items; the gate asks %s over at least %d (answers on its gold in training sessions of the last %d days)",
-			reviewer, queue, percent(r.Percent()), r.Total, percent(g.MinAccuracy), g.MinItems, int(CertifyWindow.Hours()/24))
+		return Certification{}, Errorf(ECONFLICT, "%s is not ready for the %s queue: %s over %d items; the gate asks %s over at least %d (answers on its gold in training sessions of the last %d days%s)",
+			reviewer, queue, percent(r.Percent()), r.Total, percent(g.MinAccuracy), g.MinItems, int(CertifyWindow.Hours()/24), after)
 	}
 	return t.Store.RecordCertification(ctx, actor.Name, Certification{Reviewer: reviewer, Queue: queue,
 		CertifiedBy: actor.Name, CertifiedAt: now, Accuracy: r.Percent(), Items: r.Total,

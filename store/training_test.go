@@ -293,7 +293,7 @@ func TestScoresFromTheStore(t *testing.T) {
 
 func TestCertifiedFollowsGatesAndCertifications(t *testing.T) {
 	ctx := context.Background()
-	db, tr, _ := trainingDB(t)
+	db, tr, clk := trainingDB(t)
 	certified := func(who, queue string) bool {
 		t.Helper()
 		ok, err := db.Certified(ctx, who, queue)
@@ -312,25 +312,30 @@ func TestCertifiedFollowsGatesAndCertifications(t *testing.T) {
 		t.Error("the live gate should hold reviewer1 back from live, not from escalation")
 	}
 	set := liveGold(t, tr)
-	s, err := tr.StartSession(ctx, stReviewer1, set.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		g, _, err := tr.NextGold(ctx, stReviewer1, s.ID)
-		if review.ErrorCode(err) == review.ENOTFOUND {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		full, err := db.GoldItem(ctx, g.ID)
+	// trainAll has reviewer1 answer every item of the set right.
+	trainAll := func() {
+		t.Helper()
+		s, err := tr.StartSession(ctx, stReviewer1, set.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tr.Answer(ctx, stReviewer1, s.ID, g.ID, review.Decision{Outcome: full.Expected, Reasons: full.Reasons}, time.Second); err != nil {
-			t.Fatal(err)
+		for {
+			g, _, err := tr.NextGold(ctx, stReviewer1, s.ID)
+			if review.ErrorCode(err) == review.ENOTFOUND {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			full, err := db.GoldItem(ctx, g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.Answer(ctx, stReviewer1, s.ID, g.ID, review.Decision{Outcome: full.Expected, Reasons: full.Reasons}, time.Second); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	trainAll()
 	c, err := tr.Certify(ctx, stTrainer, "reviewer1", review.QueueLive)
 	if err != nil || c.ID == 0 || c.Accuracy != 100 || c.Items != 4 || c.MinAccuracy != 75 {
 		t.Fatalf("Certify = %+v, %v", c, err)
@@ -350,8 +355,16 @@ func TestCertifiedFollowsGatesAndCertifications(t *testing.T) {
 	if err := db.RevokeCertification(ctx, "system", "reviewer1", review.QueueLive, "again"); review.ErrorCode(err) != review.ENOTFOUND {
 		t.Errorf("revoking twice: %v, want ENOTFOUND", err)
 	}
+	// Re-certification asks for training after the revocation: the
+	// answers that certified reviewer1 before do not count again.
+	if _, err := tr.Certify(ctx, stTrainer, "reviewer1", review.QueueLive); review.ErrorCode(err) != review.ECONFLICT ||
+		!strings.Contains(review.ErrorMessage(err), "since the certification was revoked") {
+		t.Errorf("re-certifying without training since the revocation: %v, want ECONFLICT", err)
+	}
+	*clk = time.Now().UTC().Add(time.Minute) // the revocation was stamped by the store's clock
+	trainAll()
 	if _, err := tr.Certify(ctx, stTrainer, "reviewer1", review.QueueLive); err != nil || !certified("reviewer1", review.QueueLive) {
-		t.Errorf("re-certifying: %v", err)
+		t.Errorf("re-certifying after training again: %v", err)
 	}
 	hist, err := tr.Certifications(ctx, stReviewer1, "reviewer1")
 	if err != nil || len(hist) != 2 || !hist[0].Revoked || hist[0].Reason != "hidden gold below 85 %" || hist[0].RevokedBy != "system" || hist[1].Revoked {

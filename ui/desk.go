@@ -756,7 +756,16 @@ func (v *deskView) release() {
 // showError words an error for the reviewer: user-facing codes with their
 // message, anything else as "something went wrong" (style.md §7). A lost
 // lease clears the screen, since the item is no longer this reviewer's.
+// A pause by hidden gold is worded from its figures, in the screen's
+// language.
 func (v *deskView) showError(err error) {
+	var p *review.PausedError
+	if errors.As(err, &p) {
+		msg := pausedText(p)
+		v.status.SetText(msg)
+		v.dialogs.show(dialog.NewError(errors.New(msg), v.win))
+		return
+	}
 	code := review.ErrorCode(err)
 	if code == review.ECONFLICT && v.current != nil {
 		v.current = nil
@@ -770,6 +779,19 @@ func (v *deskView) showError(err error) {
 	}
 	v.status.SetText(cleanText(msg))
 	v.dialogs.show(dialog.NewError(errors.New(cleanText(msg)), v.win))
+}
+
+// pausedText words a refusal of a claim by hidden gold: the queue, since
+// when, the figures and what to do next.
+func pausedText(p *review.PausedError) string {
+	return lang.L("desk.paused", map[string]any{"Queue": queueWord(p.Queue),
+		"Since": p.Since.Local().Format("2006-01-02 15:04"), "Accuracy": figure(p.Accuracy),
+		"Answers": p.Answers, "Gate": figure(p.Gate)})
+}
+
+// figure words a percentage as its shortest decimal: 70, 92.5.
+func figure(x float64) string {
+	return fmt.Sprintf("%g", x) // percentages: never large enough for an exponent
 }
 
 // mediaInfo words the preview's facts in one line.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -518,6 +520,46 @@ func TestSuggestReasons(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := strings.Join(suggestReasons(c.hits), ","); got != c.want {
 				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestPauseNoticeOnTheDesk(t *testing.T) {
+	paused := review.PausedFrom(review.Certification{Reviewer: "reviewer1", Queue: review.QueueLive, Revoked: true,
+		RevokedBy: review.PauseActor, RevokedAt: fixedNow(), Reason: review.PauseReason(70, 10, 90)})
+	since := fixedNow().Local().Format("2006-01-02 15:04")
+	for _, c := range []struct {
+		locale string
+		want   []string
+	}{
+		{"en_US.UTF-8", []string{"You are paused from the Live queue since " + since, "70% on quality checks over the last 10 answers",
+			"under the gate's 90%", "a trainer re-certifies you"}},
+		{"zh_CN.UTF-8", []string{"自 " + since + " 起", "待审队列", "最近 10 次质量抽检的准确率为 70%", "低于门槛要求的 90%", "培训员"}},
+	} {
+		t.Run(c.locale, func(t *testing.T) {
+			restoreLocale(t)
+			os.Setenv(localeEnv, c.locale)
+			applyLanguageNow()
+			f := newFakeDesk(2)
+			f.failNext = fmt.Errorf("claim: %w", paused)
+			m := newDeskWindow(t, f, "reviewer1")
+			d := m.session.desk
+			press(m, "n")
+			if d.current != nil {
+				t.Fatal("an item is shown to a paused reviewer")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(d.status.Text, w) {
+					t.Errorf("status %q lacks %q", d.status.Text, w)
+				}
+			}
+			if strings.Contains(d.status.Text, "hidden gold:") || strings.Contains(d.status.Text, "UTC") {
+				t.Errorf("the service's English message shows: %q", d.status.Text)
+			}
+			top := m.win.Canvas().Overlays().Top()
+			if top == nil || !hasLabel(top, c.want[1]) {
+				t.Error("the error dialog does not carry the pause notice")
 			}
 		})
 	}

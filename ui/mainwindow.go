@@ -51,6 +51,9 @@ type Deps struct {
 	Dashboards review.DashboardReader
 	// Training is training mode's service (nil: no training screens).
 	Training review.TrainingService
+	// Quality reads hidden gold and calibration for the scores screen
+	// (nil: the screen shows training only).
+	Quality review.QualityReader
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,9 +39,25 @@ var sessionColumnWidths = []float32{0.2, 0.16, 0.16, 0.18, 0.1, 0.1, 0.1}
 // maxSessionsShown bounds the session list (newest first).
 const maxSessionsShown = 50
 
+// pairColumnWidths and kappaCategoryWidths are the calibration tables'
+// shares: per pair of reviewers and per category.
+var (
+	pairColumnWidths    = []float32{0.18, 0.18, 0.1, 0.12, 0.1, 0.32}
+	kappaCategoryWidths = []float32{0.3, 0.1, 0.12, 0.1, 0.38}
+)
+
+// calibrationDays is how far back the calibration report reads.
+const calibrationDays = 90
+
+// kappaUnclear is the kappa under which the screen warns that the
+// guidelines may be unclear: Landis and Koch call 0.61 and over
+// substantial agreement.
+const kappaUnclear = 0.6
+
 // scoresView shows training scores.
 type scoresView struct {
 	svc     review.Trainer
+	quality review.QualityReader // nil: training only (no quality section)
 	acct    review.Account
 	win     fyne.Window
 	run     func(job func())
@@ -62,12 +79,27 @@ type scoresView struct {
 	trend      *widgets.LineChart
 	sessions   *fyne.Container
 	certs      *fyne.Container
+	qCard      *widget.Card    // quality checks in live work; hidden without v.quality
+	qSettings  *widget.Label   // the workspace's quality settings (ActSeeScores)
+	qGold      *widget.Label   // hidden gold accuracy of the chosen reviewer or the team
+	qCalib     *fyne.Container // calibration: agreement, pairs, categories (ActSeeScores)
+	qHelp      *widget.Label
 	message    *widget.Label
 	scroll     *container.Scroll
 	root       fyne.CanvasObject
 
 	last    review.Scores
+	qread   qualityRead // the latest read of quality control
 	loading bool
+}
+
+// qualityRead is what reload read of quality control: the settings and
+// the calibration report (trainers and managers), or why not.
+type qualityRead struct {
+	read      bool
+	settings  review.QualitySettings
+	agreement review.Agreement
+	err       error
 }
 
 // newScoresView builds the scores screen for acct. Accounts with
@@ -104,6 +136,13 @@ func newScoresView(svc review.Trainer, acct review.Account, win fyne.Window, run
 	v.trend = widgets.NewLineChart()
 	v.trend.SetPlaceholder(lang.L("training.scores.trend.none"))
 	v.sessions, v.certs = container.NewVBox(), container.NewVBox()
+	v.qHelp = widget.NewLabel(lang.L("training.quality.help"))
+	v.qHelp.Wrapping = fyne.TextWrapWord
+	v.qHelp.Importance = widget.LowImportance
+	v.qSettings = widget.NewLabel("")
+	v.qSettings.Wrapping = fyne.TextWrapWord
+	v.qGold = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.qCalib = container.NewVBox()
 	v.message = widget.NewLabel("")
 	v.message.Truncation = fyne.TextTruncateEllipsis
 
@@ -123,10 +162,12 @@ func newScoresView(svc review.Trainer, acct review.Account, win fyne.Window, run
 	trendCard := widget.NewCard(lang.L("training.scores.trend"), "", container.New(&dashMinHeight{h: 200}, v.trend))
 	sessionsCard := widget.NewCard(lang.L("training.scores.sessions"), "", v.sessions)
 	certsCard := widget.NewCard(lang.L("training.scores.certs"), "", v.certs)
+	v.qCard = widget.NewCard(lang.L("training.quality"), "", container.NewVBox(v.qHelp, v.qSettings, v.qGold, v.qCalib))
+	v.qCard.Hide() // until show finds a quality reader
 	body := container.NewVBox(
 		container.NewGridWithColumns(2, overallCard, matrixCard),
 		container.NewGridWithColumns(2, catCard, reasonCard),
-		trendCard, sessionsCard, certsCard)
+		trendCard, v.qCard, sessionsCard, certsCard)
 	v.scroll = container.NewVScroll(container.NewPadded(body))
 	v.root = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, v.scroll)
 	v.show(review.Scores{Reviewer: v.reviewer}, nil, nil)
@@ -135,8 +176,16 @@ func newScoresView(svc review.Trainer, acct review.Account, win fyne.Window, run
 
 func (v *scoresView) content() fyne.CanvasObject { return v.root }
 
+// seesQuality reports whether the screen shows quality control's
+// settings and calibration: with a quality reader, to trainers and
+// managers (review.ActSeeScores).
+func (v *scoresView) seesQuality() bool {
+	return v.quality != nil && review.Require(v.acct, review.ActSeeScores) == nil
+}
+
 // reload reads the chosen reviewer's (or the team's) scores and
-// certifications (on selection and F5).
+// certifications, and quality control's settings and calibration report
+// (on selection and F5).
 func (v *scoresView) reload() {
 	if v.loading {
 		return
@@ -144,6 +193,11 @@ func (v *scoresView) reload() {
 	v.loading = true
 	v.message.SetText(lang.L("training.scores.loading"))
 	who := v.reviewer
+	quality := v.quality
+	if !v.seesQuality() {
+		quality = nil
+	}
+	since := v.now().Add(-calibrationDays * 24 * time.Hour)
 	v.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), trainingTimeout)
 		defer cancel()
@@ -151,9 +205,17 @@ func (v *scoresView) reload() {
 		var (
 			cs      []review.Certification
 			certErr error
+			q       qualityRead
 		)
 		if err == nil {
 			cs, certErr = v.svc.Certifications(ctx, v.acct, who)
+		}
+		if err == nil && quality != nil {
+			q.read = true
+			q.settings, q.err = quality.Settings(ctx, v.acct)
+			if q.err == nil {
+				q.agreement, q.err = quality.Agreement(ctx, v.acct, since)
+			}
 		}
 		fyne.Do(func() {
 			v.loading = false
@@ -166,7 +228,11 @@ func (v *scoresView) reload() {
 			if certErr != nil {
 				fyne.LogError("training certifications", certErr)
 			}
+			v.qread = q
 			v.show(s, cs, certErr)
+			if q.err != nil {
+				v.showError(q.err)
+			}
 			if who != v.reviewer { // chosen while the read ran
 				v.reload()
 			}
@@ -198,6 +264,7 @@ func (v *scoresView) show(s review.Scores, cs []review.Certification, certErr er
 	v.showMatrix(s.Confusion)
 	v.showTrend(s.Trend)
 	v.showSessions(s.Sessions)
+	v.showQuality(s)
 	v.showCerts(cs, certErr)
 	v.learnNames(s, cs)
 	// The tables grew or shrank: lay the column out again (twice, for the
@@ -438,8 +505,174 @@ func (v *scoresView) showCerts(cs []review.Certification, err error) {
 	}
 	v.certs.Add(certHeader())
 	for _, c := range cs {
-		v.certs.Add(certRow(c))
+		row := certRow(c)
+		v.certs.Add(row)
+		if p := review.PausedFrom(c); p != nil {
+			// Paused by hidden gold: the state says so in short, the line
+			// under the row gives the figures.
+			if state, ok := row.Objects[len(row.Objects)-1].(*widget.Label); ok {
+				state.SetText(lang.L("training.quality.paused"))
+			}
+			l := widget.NewLabel(pausedCertText(p))
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.DangerImportance
+			v.certs.Add(l)
+		}
 	}
+}
+
+// pausedCertText words a certification revoked by hidden gold for the
+// certification history.
+func pausedCertText(p *review.PausedError) string {
+	return lang.L("training.quality.paused.detail", map[string]any{"Date": p.Since.Local().Format("2006-01-02"),
+		"Accuracy": figure(p.Accuracy), "Answers": p.Answers, "Gate": figure(p.Gate)})
+}
+
+// showQuality fills the quality section: hidden gold accuracy of the
+// chosen reviewer or the team for anyone who sees these scores, and for
+// trainers and managers the settings and the calibration report. The
+// section shows only with a quality reader.
+func (v *scoresView) showQuality(s review.Scores) {
+	showIf(v.qCard, v.quality != nil)
+	if v.quality == nil {
+		return
+	}
+	if r := s.ByKind[review.SessionHiddenGold]; r.Total > 0 {
+		v.qGold.SetText(lang.L("training.quality.gold", map[string]any{"Accuracy": percent(r),
+			"Correct": r.Correct, "Total": r.Total}))
+	} else {
+		v.qGold.SetText(lang.L("training.quality.gold.none"))
+	}
+	sees := v.seesQuality()
+	q := v.qread
+	showIf(v.qSettings, sees && q.read && q.err == nil)
+	showIf(v.qCalib, sees)
+	v.qCalib.RemoveAll()
+	if !sees {
+		return
+	}
+	v.qCalib.Add(widget.NewLabelWithStyle(lang.L("training.quality.calibration", map[string]any{"Days": calibrationDays}),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	switch {
+	case q.err != nil:
+		l := widget.NewLabel(lang.L("training.quality.error"))
+		l.Importance = widget.WarningImportance
+		v.qCalib.Add(l)
+		return
+	case !q.read:
+		l := widget.NewLabel(lang.L("training.scores.loading"))
+		l.Importance = widget.LowImportance
+		v.qCalib.Add(l)
+		return
+	}
+	qs := q.settings
+	v.qSettings.SetText(lang.L("training.quality.settings", map[string]any{"Gold": figure(qs.HiddenGoldPercent),
+		"Calibration": figure(qs.CalibrationPercent), "Window": qs.Window, "Min": qs.MinAnswers}))
+	v.showCalibration(q.agreement)
+}
+
+// showCalibration adds the calibration report under its heading: overall
+// agreement, the samples waiting, and the tables per pair of reviewers and
+// per category, low kappas flagged.
+func (v *scoresView) showCalibration(a review.Agreement) {
+	help := widget.NewLabel(lang.L("training.quality.calibration.help"))
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	v.qCalib.Add(help)
+	if a.Overall.N == 0 {
+		none := widget.NewLabel(lang.L("training.quality.overall.none", map[string]any{"Days": calibrationDays}))
+		none.Importance = widget.LowImportance
+		v.qCalib.Add(none)
+	} else {
+		text := lang.L("training.quality.overall", map[string]any{"Kappa": kappaText(a.Overall),
+			"Agreed": agreedText(a.Overall), "N": a.Overall.N})
+		overall := widget.NewLabel(text)
+		overall.Wrapping = fyne.TextWrapWord
+		if unclearKappa(a.Overall) {
+			overall.SetText(text + " · " + lang.L("training.quality.unclear"))
+			overall.Importance = widget.WarningImportance
+		}
+		v.qCalib.Add(overall)
+	}
+	v.qCalib.Add(widget.NewLabel(lang.L("training.quality.waiting", map[string]any{"N": a.Waiting})))
+	if a.Overall.N == 0 {
+		return
+	}
+	v.qCalib.Add(widget.NewLabelWithStyle(lang.L("training.quality.pairs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	v.qCalib.Add(columnHeader(pairColumnWidths, "training.quality.reviewer_a", "training.quality.reviewer_b",
+		"training.quality.samples", "training.quality.agreed", "training.quality.kappa", "training.quality.note"))
+	for _, p := range a.Pairs {
+		row := newColumns(pairColumnWidths, 6)
+		setColumns(row, cleanText(p.A), cleanText(p.B), strconv.Itoa(p.N), agreedText(p.Kappa), kappaText(p.Kappa), "")
+		markKappa(row, p.Kappa, 4)
+		v.qCalib.Add(row)
+	}
+	v.qCalib.Add(widget.NewLabelWithStyle(lang.L("training.quality.categories"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	v.qCalib.Add(columnHeader(kappaCategoryWidths, "training.scores.category", "training.quality.samples",
+		"training.quality.agreed", "training.quality.kappa", "training.quality.note"))
+	for _, c := range kappaCategories(a.ByCategory) {
+		k := a.ByCategory[c]
+		row := newColumns(kappaCategoryWidths, 5)
+		setColumns(row, categoryWord(c), strconv.Itoa(k.N), agreedText(k), kappaText(k), "")
+		markKappa(row, k, 3)
+		v.qCalib.Add(row)
+	}
+}
+
+// kappaCategories are the calibration report's categories, in
+// review.Categories order.
+func kappaCategories(m map[review.Category]review.Kappa) []review.Category {
+	keys := make([]review.Category, 0, len(m))
+	for c := range m {
+		keys = append(keys, c)
+	}
+	order := func(c review.Category) int {
+		if i := slices.Index(review.Categories, c); i >= 0 {
+			return i
+		}
+		return len(review.Categories)
+	}
+	slices.SortFunc(keys, func(a, b review.Category) int {
+		return cmp.Or(cmp.Compare(order(a), order(b)), cmp.Compare(string(a), string(b)))
+	})
+	return keys
+}
+
+// kappaText words a kappa with two decimals; "—" when it has no value.
+func kappaText(k review.Kappa) string {
+	if !k.Defined {
+		return "—"
+	}
+	return strconv.FormatFloat(k.Kappa, 'f', 2, 64)
+}
+
+// agreedText words the share of samples agreed on: "85.0 %".
+func agreedText(k review.Kappa) string {
+	return percent(review.Ratio{Correct: k.Agreed, Total: k.N})
+}
+
+// unclearKappa reports a kappa under kappaUnclear as shown (two
+// decimals), so a kappa shown as 0.60 is not flagged.
+func unclearKappa(k review.Kappa) bool {
+	return k.Defined && math.Round(k.Kappa*100)/100 < kappaUnclear
+}
+
+// markKappa colours a table row's kappa cell (column i) and puts the
+// note in the next one when the kappa is low.
+func markKappa(row *fyne.Container, k review.Kappa, i int) {
+	if !unclearKappa(k) || i+1 >= len(row.Objects) {
+		return
+	}
+	kc, ok1 := row.Objects[i].(*widget.Label)
+	note, ok2 := row.Objects[i+1].(*widget.Label)
+	if !ok1 || !ok2 {
+		return
+	}
+	kc.Importance = widget.WarningImportance
+	kc.TextStyle.Bold = true
+	kc.Refresh()
+	note.Importance = widget.WarningImportance
+	note.SetText(lang.L("training.quality.unclear"))
 }
 
 // learnNames adds the reviewers the team's scores and certifications

@@ -183,6 +183,7 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		if review.Require(acct, review.ActTrain) == nil || review.Require(acct, review.ActSeeScores) == nil {
 			v := newScoresView(t, acct, m.win, m.deps.Run)
 			v.dialogs = m.dialogs
+			v.quality = m.deps.Quality
 			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.scores"), theme.ListIcon(), v.content()),
 				reload: v.reload})
 		}

@@ -340,3 +340,37 @@ func trainingPreview(_ context.Context, id int64) (review.Preview, error) {
 	}
 	return review.Preview{Kind: "image", Width: 64, Height: 48, Image: b.Bytes(), Scale: 1}, nil
 }
+
+// fakeQuality is a review.QualityReader over fixed answers, checking the
+// role as the real service does and recording the since it was asked.
+type fakeQuality struct {
+	mu        sync.Mutex
+	settings  review.QualitySettings
+	agreement review.Agreement
+	err       error // what Agreement answers, when set
+	since     []time.Time
+}
+
+var _ review.QualityReader = (*fakeQuality)(nil)
+
+func (f *fakeQuality) Agreement(_ context.Context, a review.Account, since time.Time) (review.Agreement, error) {
+	if err := review.Require(a, review.ActSeeScores); err != nil {
+		return review.Agreement{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.since = append(f.since, since)
+	if f.err != nil {
+		return review.Agreement{}, f.err
+	}
+	ag := f.agreement
+	ag.Since = since
+	return ag, nil
+}
+
+func (f *fakeQuality) Settings(_ context.Context, a review.Account) (review.QualitySettings, error) {
+	if err := review.Require(a, review.ActSeeScores); err != nil {
+		return review.QualitySettings{}, err
+	}
+	return f.settings, nil
+}
