@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -445,53 +443,14 @@ func TestComplaintDaysSetting(t *testing.T) {
 // an answered complaint: it keeps its answer time and lists as before.
 func TestCasesMigrateFromTheDeskSchema(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.DBName)
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		t.Fatal(err)
-	}
-	names, _ := filepath.Glob("migrations/*.sql")
-	sort.Strings(names)
-	for _, name := range names {
-		var v int
-		fmt.Sscanf(filepath.Base(name), "%d_", &v)
-		if v >= 9 {
-			break
-		}
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00.000Z')`, v, filepath.Base(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, q := range []string{
+	raw, path := rawAtSchema(t, 9)
+	execAll(t, raw, []string{
 		`INSERT INTO complaints (kind, channel, category, text, received_at, due_at, status, reply)
 			VALUES ('complaint', 'web', 'other', '旧投诉', '2026-01-01T00:00:00.000Z', '2026-01-16T00:00:00.000Z', 'answered', '已答复')`,
 		`INSERT INTO events (seq, at, actor, kind, subject, payload, prev_hash, hash)
 			VALUES (1, '2026-01-02T00:00:00.000Z', 'reviewer1', 'complaint.recorded', 'complaint:1', '{}', '` + review.GenesisHash + `', 'x')`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("statement %d: %v", i, err)
-		}
-	}
-	raw.Close()
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
+	db := openMigrated(t, raw, path)
 	c, err := db.Case(ctx, 1)
 	if err != nil || c.Status != "answered" || c.AnsweredAt.Format(time.DateOnly) != "2026-01-02" || c.Resolution != "" {
 		t.Fatalf("old case %+v, %v", c, err)

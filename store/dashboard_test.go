@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -446,34 +443,7 @@ func TestDashboardRefusesAnEmptyWindow(t *testing.T) {
 
 func TestDashboardIndexesComeToAnOldWorkspace(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.DBName)
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		t.Fatal(err)
-	}
-	names, _ := filepath.Glob("migrations/*.sql")
-	sort.Strings(names)
-	for _, name := range names {
-		var v int
-		fmt.Sscanf(filepath.Base(name), "%d_", &v)
-		if v >= 10 {
-			break
-		}
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00.000Z')`, v, filepath.Base(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	raw, path := rawAtSchema(t, 10)
 	// Three items of the old workspace: a watermark detected, one not
 	// detected, and a report that is not JSON at all.
 	for i, report := range []string{wm("detected"), wm("not-detected"), `{"watermark":`} {
@@ -486,16 +456,8 @@ func TestDashboardIndexesComeToAnOldWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	raw.Close()
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatalf("migrating an old workspace: %v", err)
-	}
-	defer db.Close()
+	db := openMigrated(t, raw, path)
 	clk := withClock(db)
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
 	// A report that is not JSON still goes in after the migration.
 	if _, err := db.CreateItem(ctx, "system", review.NewItem{Item: review.Item{ProduceID: "NEW1", Format: "png",
 		ObjectSHA256: strings.Repeat("ab", 32), Size: 1, Category: "image_generation", ReceivedAt: dashDay(28, 1, 0)},

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -790,54 +789,15 @@ func TestIntakeErrorsForTheDesk(t *testing.T) {
 
 func TestAWorkspaceFromBeforeTheDeskKeepsItsHits(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.DBName)
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		t.Fatal(err)
-	}
-	names, _ := filepath.Glob("migrations/*.sql")
-	sort.Strings(names)
-	for _, name := range names {
-		var v int
-		fmt.Sscanf(filepath.Base(name), "%d_", &v)
-		if v >= 7 {
-			break
-		}
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00.000Z')`, v, filepath.Base(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, q := range []string{
+	raw, path := rawAtSchema(t, 7)
+	execAll(t, raw, []string{
 		`INSERT INTO items (produce_id, format, object_sha256, size, category, created_at, received_at, state, updated_at)
 			VALUES ('OLD1', 'png', '` + strings.Repeat("ab", 32) + `', 1, 'face_swap', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'queued', '2026-01-01T00:00:00.000Z')`,
 		`INSERT INTO items (produce_id, format, object_sha256, size, category, created_at, received_at, state, updated_at)
 			VALUES ('OLD2', 'png', '` + strings.Repeat("ab", 32) + `', 1, 'face_swap', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 'queued', '2026-01-01T00:00:00.000Z')`,
 		`INSERT INTO rule_hits (item_id, rule_id, rule_version, severity) VALUES (1, 'keyword', '1', 'warning'), (1, 'face-no-consent', '1', 'critical')`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("statement %d: %v", i, err)
-		}
-	}
-	raw.Close()
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
+	db := openMigrated(t, raw, path)
 	rows, err := db.QueuePage(ctx, review.QueueFilter{Queue: review.QueueLive})
 	if err != nil || len(rows) != 2 || rows[0].Hits != 2 || rows[0].Severity != "critical" || rows[1].Hits != 0 || rows[1].Severity != "" {
 		t.Fatalf("rows %+v, %v", rows, err)

@@ -227,29 +227,39 @@ func (s *DB) Claim(ctx context.Context, actor, queue string, lease time.Duration
 // cheap.
 const skippedBy = `SELECT item_id FROM decisions WHERE outcome = 'skip' AND actor = ? AND at > ? AND undone_at = ''`
 
+// collectRows reads every row a query selects, each through scan, and
+// closes the rows before it returns, so a caller in a transaction can then
+// change what it read (a transaction holds one connection).
+func collectRows[T any](ctx context.Context, q querier, scan func(row interface{ Scan(...any) error }) (T, error),
+	query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
 // releaseLapsedTx returns items whose lease has run out to their queues.
 func releaseLapsedTx(ctx context.Context, tx *sql.Tx, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, queue, claimed_by FROM items WHERE state = 'in_review' AND lease_until < ?`,
-		review.FormatTime(now))
-	if err != nil {
-		return err
-	}
 	type lapsed struct {
 		id      int64
 		queue   string
 		claimer string
 	}
-	var list []lapsed
-	for rows.Next() {
-		var l lapsed
-		if err := rows.Scan(&l.id, &l.queue, &l.claimer); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := collectRows(ctx, tx, func(row interface{ Scan(...any) error }) (l lapsed, err error) {
+		err = row.Scan(&l.id, &l.queue, &l.claimer)
+		return
+	}, `SELECT id, queue, claimed_by FROM items WHERE state = 'in_review' AND lease_until < ?`, review.FormatTime(now))
+	if err != nil {
 		return err
 	}
 	for _, l := range list {

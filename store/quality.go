@@ -73,26 +73,15 @@ func (s *DB) ShadowClaim(ctx context.Context, id int64) (review.ShadowClaim, err
 // releaseLapsedShadowsTx releases the open shadow claims whose lease has
 // run out, each with its event, as releaseLapsedTx does for live items.
 func releaseLapsedShadowsTx(ctx context.Context, tx *sql.Tx, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, kind, reviewer FROM shadow_claims WHERE state = 'open' AND lease_until < ?`,
-		review.FormatTime(now))
-	if err != nil {
-		return err
-	}
 	type lapsed struct {
 		id             int64
 		kind, reviewer string
 	}
-	var list []lapsed
-	for rows.Next() {
-		var l lapsed
-		if err := rows.Scan(&l.id, &l.kind, &l.reviewer); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := collectRows(ctx, tx, func(row interface{ Scan(...any) error }) (l lapsed, err error) {
+		err = row.Scan(&l.id, &l.kind, &l.reviewer)
+		return
+	}, `SELECT id, kind, reviewer FROM shadow_claims WHERE state = 'open' AND lease_until < ?`, review.FormatTime(now))
+	if err != nil {
 		return err
 	}
 	for _, l := range list {

@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -639,56 +636,17 @@ func TestShadowWorkLeavesLiveWorkAlone(t *testing.T) {
 // holding a gold set and a decided item: quality control works on it.
 func TestQualityMigratesFromTheTrainingSchema(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.DBName)
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		t.Fatal(err)
-	}
-	names, _ := filepath.Glob("migrations/*.sql")
-	sort.Strings(names)
-	for _, name := range names {
-		var v int
-		fmt.Sscanf(filepath.Base(name), "%d_", &v)
-		if v >= 12 {
-			break
-		}
-		body, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00.000Z')`, v, filepath.Base(name)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	raw, path := rawAtSchema(t, 12)
 	const at = `'2026-01-01T00:00:00.000Z'`
-	for i, q := range []string{
+	execAll(t, raw, []string{
 		`INSERT INTO items (produce_id, format, object_sha256, size, category, created_at, received_at, state, updated_at)
 			VALUES ('IMG1', 'png', '` + strings.Repeat("ab", 32) + `', 10, 'image_generation', ` + at + `, ` + at + `, 'approved', ` + at + `)`,
 		`INSERT INTO decisions (item_id, actor, outcome, at) VALUES (1, 'reviewer1', 'approve', ` + at + `)`,
 		`INSERT INTO gold_sets (name, queue, version, created_by, created_at) VALUES ('旧集', 'live', 1, 'trainer', ` + at + `)`,
 		`INSERT INTO gold_items (set_id, item_id, produce_id, category, expected, explanation, created_by, created_at, added_version)
 			VALUES (1, 1, 'IMG1', 'image_generation', 'approve', '标识齐全，应通过。', 'trainer', ` + at + `, 1)`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("statement %d: %v", i, err)
-		}
-	}
-	raw.Close()
-	db, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
+	db := openMigrated(t, raw, path)
 	if c, err := db.ServeGold(ctx, "reviewer2", review.QueueLive, shadowLease, 1); err != nil || c.GoldID != 1 {
 		t.Errorf("serve the old set's gold: %+v, %v", c, err)
 	}

@@ -880,41 +880,15 @@ func (v *complaintsView) showReplyDialog() {
 		v.act(func(ctx context.Context, id int64) (review.Case, error) { return v.svc.Reply(ctx, v.acct, id, text) },
 			"cases.done.reply")
 	}
-	p.text.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyDown:
-			if p.cursor < len(p.templates)-1 {
-				p.list.Select(p.cursor + 1)
-			}
-			return true
-		case fyne.KeyUp:
-			if p.cursor > 0 {
-				p.list.Select(p.cursor - 1)
-			}
-			return true
-		case fyne.KeyReturn, fyne.KeyEnter:
-			p.submit()
-			return true
-		case fyne.KeyEscape:
-			d.Hide()
-			return true
-		}
-		return false
-	}
-	help := widget.NewLabel(lang.L("cases.reply.help"))
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
-	top := container.NewVBox(help)
+	p.text.onKey = listKeys(p.list, &p.cursor, func() { p.submit() }, func() { d.Hide() })
+	top := container.NewVBox(helpLabel("cases.reply.help"))
 	if c.IsAppeal() {
 		top.Add(appealValue(c))
 	}
 	body := container.New(&fixedSizeLayout{size: fyne.NewSize(600, 380)},
 		container.NewBorder(top, container.NewVBox(p.text, p.message), nil, nil, p.list))
-	d = dialog.NewCustomWithoutButtons(lang.L("cases.reply.title", map[string]any{"Kind": caseKindWord(c.Kind), "ID": c.ID}), body, v.win)
-	cancel := widget.NewButtonWithIcon(lang.L("action.cancel"), theme.CancelIcon(), d.Hide)
-	ok := widget.NewButtonWithIcon(lang.L("cases.reply.send")+" (Enter)", theme.MailSendIcon(), p.submit)
-	ok.Importance = widget.HighImportance
-	d.SetButtons([]fyne.CanvasObject{cancel, ok})
+	d = decisionDialog(v.win, lang.L("cases.reply.title", map[string]any{"Kind": caseKindWord(c.Kind), "ID": c.ID}),
+		lang.L("cases.reply.send"), theme.MailSendIcon(), body, p.submit)
 	v.dialogs.show(d)
 	if len(p.templates) > 0 && c.IsAppeal() {
 		p.list.Select(0)

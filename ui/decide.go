@@ -119,19 +119,17 @@ func (p *reasonPicker) updateSummary() {
 	p.summary.SetText(lang.L("reject.chosen", map[string]any{"Reasons": strings.Join(words, "；")}))
 }
 
-// showRejectDialog asks for the reason codes (the rule hits' reasons come
-// pre-checked), an optional sanction on the user (DSP Art. 10) and an
-// optional note. Keys: type to filter, ↑/↓ to move, Enter to check the
-// highlighted reason (or, with the filter empty, to reject), 0–4 with the
-// filter empty to pick the sanction, Esc to cancel.
-func (v *deskView) showRejectDialog() {
-	it := v.current.ev.Item
-	// The suggested reasons come first, ticked; then every other code.
+// newReasonPicker builds the reject dialog's reason list: a filter, the
+// codes (those in first come first, ticked), and a line saying what is
+// ticked. rows makes the list (reasonIconRows on the desk, tick boxes in
+// training: newReasonChooser). Give it keys with reasonKeys.
+func newReasonPicker(first []string, rows func(p *reasonPicker) *widget.List) *reasonPicker {
 	p := &reasonPicker{checked: map[string]bool{}}
-	for _, c := range suggestReasons(v.current.ev.RuleHits) {
-		p.checked[c] = true
-		r, _ := review.LookupReason(c)
-		p.all = append(p.all, r)
+	for _, c := range first {
+		if r, ok := review.LookupReason(c); ok && !p.checked[c] {
+			p.checked[c] = true
+			p.all = append(p.all, r)
+		}
 	}
 	for _, r := range review.Reasons {
 		if !p.checked[r.Code] {
@@ -142,7 +140,19 @@ func (v *deskView) showRejectDialog() {
 	p.filter.SetPlaceHolder(lang.L("reject.filter"))
 	p.summary = widget.NewLabel("")
 	p.summary.Wrapping = fyne.TextWrapWord
-	p.list = widget.NewList(func() int { return len(p.shown) },
+	p.list = rows(p)
+	p.list.OnSelected = func(i widget.ListItemID) { p.cursor = i }
+	p.filter.OnChanged = func(string) { p.applyFilter() }
+	p.shown = make([]review.Reason, 0, len(p.all))
+	p.applyFilter()
+	p.updateSummary()
+	return p
+}
+
+// reasonIconRows are the desk's reason rows: a tick icon and the words;
+// Enter ticks the highlighted row.
+func reasonIconRows(p *reasonPicker) *widget.List {
+	return widget.NewList(func() int { return len(p.shown) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.CheckButtonIcon()), nil, widget.NewLabel(""))
 		},
@@ -165,7 +175,11 @@ func (v *deskView) showRejectDialog() {
 				}
 			}
 		})
-	p.list.OnSelected = func(i widget.ListItemID) { p.cursor = i }
+}
+
+// offerSanctions adds the choice of a sanction on the user (DSP Art. 10)
+// to the reject dialog; with the filter empty, 0–4 pick it.
+func (p *reasonPicker) offerSanctions() {
 	sancOpts := []string{lang.L("sanction.none")}
 	for _, s := range review.Sanctions {
 		sancOpts = append(sancOpts, lang.L("sanction."+string(s)))
@@ -178,48 +192,24 @@ func (v *deskView) showRejectDialog() {
 		}
 	})
 	p.sanc.SetSelectedIndex(0)
-	p.note = newKeyEntry()
-	p.note.SetPlaceHolder(lang.L("reject.note"))
+}
 
-	var d *dialog.CustomDialog
-	submit := func() {
-		codes := p.codes()
-		if len(codes) == 0 {
-			p.summary.SetText(lang.L("reject.need_reason"))
+// reasonKeys gives a reason chooser's filter the reject dialog's keys:
+// Down and Up move, Enter ticks the highlighted code and clears the
+// filter (or, with the filter empty and a code ticked, calls submit when
+// there is one), Esc calls cancel. With a sanction offered, 0–4 pick it
+// while the filter is empty.
+func reasonKeys(p *reasonPicker, submit, cancel func()) {
+	p.filter.onKey = listKeys(p.list, &p.cursor, func() {
+		if submit != nil && strings.TrimSpace(p.filter.Text) == "" && len(p.codes()) > 0 {
+			submit()
 			return
 		}
-		d.Hide()
-		v.decide(review.Decision{Outcome: review.OutcomeReject, Reasons: codes,
-			Note: strings.TrimSpace(p.note.Text), Sanction: p.sanction})
-	}
-	p.filter.OnChanged = func(string) { p.applyFilter() }
-	p.filter.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyDown:
-			if p.cursor < len(p.shown)-1 {
-				p.cursor++
-				p.list.Select(p.cursor)
-			}
-			return true
-		case fyne.KeyUp:
-			if p.cursor > 0 {
-				p.cursor--
-				p.list.Select(p.cursor)
-			}
-			return true
-		case fyne.KeyReturn, fyne.KeyEnter:
-			if strings.TrimSpace(p.filter.Text) == "" && len(p.codes()) > 0 && !p.list.Hidden {
-				submit()
-				return true
-			}
-			p.toggle(p.cursor)
-			p.filter.SetText("")
-			return true
-		case fyne.KeyEscape:
-			d.Hide()
-			return true
-		}
-		return false
+		p.toggle(p.cursor)
+		p.filter.SetText("")
+	}, cancel)
+	if p.sanc == nil {
+		return
 	}
 	p.filter.onRune = func(r rune) bool {
 		if p.filter.Text != "" || r < '0' || r > '4' {
@@ -228,35 +218,44 @@ func (v *deskView) showRejectDialog() {
 		p.sanc.SetSelectedIndex(int(r - '0'))
 		return true
 	}
-	p.note.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyReturn, fyne.KeyEnter:
-			submit()
-			return true
-		case fyne.KeyEscape:
-			d.Hide()
-			return true
+}
+
+// showRejectDialog asks for the reason codes in p, the sanction when p
+// offers one, and an optional note, and gives the decision to decide.
+// Keys: type to filter, ↑/↓ to move, Enter to tick the highlighted reason
+// (or, with the filter empty, to reject), Esc to cancel. help is the
+// dialog's help text. It returns p, for tests.
+func showRejectDialog(win fyne.Window, dialogs *dialogStack, it review.Item, p *reasonPicker, help string,
+	decide func(review.Decision)) *reasonPicker {
+	p.note = newKeyEntry()
+	p.note.SetPlaceHolder(lang.L("reject.note"))
+	var d *dialog.CustomDialog
+	submit := func() {
+		codes := p.codes()
+		if len(codes) == 0 {
+			p.summary.SetText(lang.L("reject.need_reason"))
+			return
 		}
-		return false
+		d.Hide()
+		decide(review.Decision{Outcome: review.OutcomeReject, Reasons: codes,
+			Note: strings.TrimSpace(p.note.Text), Sanction: p.sanction})
 	}
-	help := widget.NewLabel(lang.L("reject.help"))
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
-	form := container.NewBorder(
-		container.NewVBox(help, p.filter),
-		container.NewVBox(p.summary, widget.NewForm(
-			widget.NewFormItem(lang.L("reject.sanction"), p.sanc),
-			widget.NewFormItem(lang.L("reject.note.label"), p.note))),
-		nil, nil, p.list)
-	body := container.New(&fixedSizeLayout{size: fyne.NewSize(640, 460)}, form)
-	d = v.decisionDialog(lang.L("reject.title", map[string]any{"Item": cleanText(it.ProduceID)}),
+	cancel := func() { d.Hide() }
+	reasonKeys(p, submit, cancel)
+	p.note.onKey = listKeys(nil, nil, submit, cancel)
+	var items []*widget.FormItem
+	if p.sanc != nil {
+		items = append(items, widget.NewFormItem(lang.L("reject.sanction"), p.sanc))
+	}
+	items = append(items, widget.NewFormItem(lang.L("reject.note.label"), p.note))
+	body := container.New(&fixedSizeLayout{size: fyne.NewSize(640, 460)}, container.NewBorder(
+		container.NewVBox(helpLabel(help), p.filter), container.NewVBox(p.summary, widget.NewForm(items...)),
+		nil, nil, p.list))
+	d = decisionDialog(win, lang.L("reject.title", map[string]any{"Item": cleanText(it.ProduceID)}),
 		lang.L("outcome.reject"), theme.CancelIcon(), body, submit)
-	p.shown = make([]review.Reason, 0, len(p.all))
-	p.applyFilter()
-	p.updateSummary()
-	v.dialogs.show(d)
-	v.win.Canvas().Focus(p.filter)
-	v.reject = p
+	dialogs.show(d)
+	win.Canvas().Focus(p.filter)
+	return p
 }
 
 // noteTemplates are the ready-made notes for each outcome that needs or
@@ -278,11 +277,13 @@ type notePicker struct {
 	message   *widget.Label
 }
 
-// showNoteDialog asks for the note of an escalation, hold or skip: pick a
-// template with ↑/↓ (it fills the note, which can be edited), Enter to
-// submit, Esc to cancel. required: the outcome needs a note.
-func (v *deskView) showNoteDialog(outcome review.Outcome, required bool) {
-	it := v.current.ev.Item
+// showNoteDialog asks for the note of an escalation, hold or skip of it
+// and gives the decision to decide: pick a template with ↑/↓ (it fills
+// the note, which can be edited), Enter to submit, Esc to cancel.
+// required: the outcome needs a note. It returns the dialog's state, for
+// tests.
+func showNoteDialog(win fyne.Window, dialogs *dialogStack, it review.Item, outcome review.Outcome, required bool,
+	decide func(review.Decision)) *notePicker {
 	p := &notePicker{templates: noteTemplates[outcome], cursor: -1}
 	p.note = newKeyEntry()
 	p.note.SetPlaceHolder(lang.L("note.placeholder"))
@@ -307,46 +308,63 @@ func (v *deskView) showNoteDialog(outcome review.Outcome, required bool) {
 			return
 		}
 		d.Hide()
-		v.decide(review.Decision{Outcome: outcome, Note: note})
+		decide(review.Decision{Outcome: outcome, Note: note})
 	}
-	p.note.onKey = func(ev *fyne.KeyEvent) bool {
+	p.note.onKey = listKeys(p.list, &p.cursor, submit, func() { d.Hide() })
+	body := container.New(&fixedSizeLayout{size: fyne.NewSize(560, 320)},
+		container.NewBorder(helpLabel("note.help"), container.NewVBox(p.note, p.message), nil, nil, p.list))
+	d = decisionDialog(win, lang.L("note.title."+string(outcome), map[string]any{"Item": cleanText(it.ProduceID)}),
+		lang.L("outcome."+string(outcome)), theme.ConfirmIcon(), body, submit)
+	dialogs.show(d)
+	win.Canvas().Focus(p.note)
+	return p
+}
+
+// listKeys are the keys of a picker dialog's entry: Down and Up move the
+// highlight in list (when there is one; cursor follows it), Enter calls
+// enter and Esc calls cancel (when there is one). The result is a
+// keyEntry's onKey.
+func listKeys(list *widget.List, cursor *int, enter, cancel func()) func(*fyne.KeyEvent) bool {
+	return func(ev *fyne.KeyEvent) bool {
 		switch ev.Name {
-		case fyne.KeyDown:
-			if p.cursor < len(p.templates)-1 {
-				p.list.Select(p.cursor + 1)
+		case fyne.KeyDown, fyne.KeyUp:
+			if list == nil {
+				return false
 			}
-			return true
-		case fyne.KeyUp:
-			if p.cursor > 0 {
-				p.list.Select(p.cursor - 1)
+			to := *cursor + 1
+			if ev.Name == fyne.KeyUp {
+				to = *cursor - 1
 			}
-			return true
+			if to >= 0 && to < list.Length() {
+				*cursor = to
+				list.Select(to)
+			}
 		case fyne.KeyReturn, fyne.KeyEnter:
-			submit()
-			return true
+			enter()
 		case fyne.KeyEscape:
-			d.Hide()
-			return true
+			if cancel != nil {
+				cancel()
+			}
+		default:
+			return false
 		}
-		return false
+		return true
 	}
-	help := widget.NewLabel(lang.L("note.help"))
+}
+
+// helpLabel is a dialog's help text: small, wrapped.
+func helpLabel(key string) *widget.Label {
+	help := widget.NewLabel(lang.L(key))
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
-	body := container.New(&fixedSizeLayout{size: fyne.NewSize(560, 320)},
-		container.NewBorder(help, container.NewVBox(p.note, p.message), nil, nil, p.list))
-	d = v.decisionDialog(lang.L("note.title."+string(outcome), map[string]any{"Item": cleanText(it.ProduceID)}),
-		lang.L("outcome."+string(outcome)), theme.ConfirmIcon(), body, submit)
-	v.dialogs.show(d)
-	v.win.Canvas().Focus(p.note)
-	v.note = p
+	return help
 }
 
 // decisionDialog is a dialog with Cancel and a submit button that runs
 // submit without closing first, so submit can refuse (a missing reason)
 // and keep the dialog open.
-func (v *deskView) decisionDialog(title, confirm string, icon fyne.Resource, body fyne.CanvasObject, submit func()) *dialog.CustomDialog {
-	d := dialog.NewCustomWithoutButtons(title, body, v.win)
+func decisionDialog(win fyne.Window, title, confirm string, icon fyne.Resource, body fyne.CanvasObject, submit func()) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, body, win)
 	cancel := widget.NewButtonWithIcon(lang.L("action.cancel"), theme.CancelIcon(), d.Hide)
 	ok := widget.NewButtonWithIcon(confirm+" (Enter)", icon, submit)
 	ok.Importance = widget.HighImportance

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -17,12 +16,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"synthreview/review"
-	"synthreview/ui/widgets"
 )
 
 // deskTimeout bounds one round trip to the workspace (claim, decide, load).
@@ -62,38 +59,26 @@ type deskView struct {
 	dialogs    *dialogStack
 	undoWindow time.Duration
 
-	queue      string
-	queues     *widget.Select
-	counts     *widget.Label
-	start      *widget.Button
-	itemTitle  *widget.Label
-	itemMeta   *widget.Label
-	status     *widget.Label
-	progress   *widget.ProgressBarInfinite
-	image      *widgets.ImageView
-	wave       *widgets.Waveform
-	text       *widget.Label
-	textScroll *container.Scroll
-	mediaInfo  *widget.Label
-	mediaNote  *widget.Label
-	media      *fyne.Container
-	reveal     *widget.Button
-	zoomIn     *widget.Button
-	zoomOut    *widget.Button
-	zoomFit    *widget.Button
-	guide      *widget.Check
-	evidence   *evidencePanel
-	buttons    map[deskAction]*widget.Button
-	empty      *widget.Label
-	body       *fyne.Container
-	bodySplit  *container.Split
-	root       fyne.CanvasObject
+	queue     string
+	queues    *widget.Select
+	counts    *widget.Label
+	start     *widget.Button
+	itemTitle *widget.Label
+	itemMeta  *widget.Label
+	status    *widget.Label
+	progress  *widget.ProgressBarInfinite
+	media     *mediaPane
+	evidence  *evidencePanel
+	buttons   map[deskAction]*widget.Button
+	empty     *widget.Label
+	body      *fyne.Container
+	bodySplit *container.Split
+	root      fyne.CanvasObject
 
 	current    *loaded
 	prefetched *loaded
 	last       *lastDecision
 	busy       bool
-	concealed  bool // the current item's media is blurred until revealed
 	queueNames []string
 	onActivity func()        // the user did something (idle lock)
 	reject     *reasonPicker // the open reject dialog's state, for tests
@@ -138,54 +123,17 @@ func newDeskView(svc review.Workstation, acct review.Account, win fyne.Window, r
 	v.progress.Stop()
 	v.progress.Hide()
 
-	v.image = widgets.NewImageView()
-	v.image.SetPlaceholder(lang.L("desk.media.none"))
-	v.wave = widgets.NewWaveform()
-	v.wave.SetPlaceholder(lang.L("desk.media.no_audio"))
-	v.text = widget.NewLabel("")
-	v.text.Wrapping = fyne.TextWrapWord
-	v.text.Selectable = true
-	v.textScroll = container.NewVScroll(v.text)
-	v.mediaInfo = widget.NewLabel("")
-	v.mediaInfo.Wrapping = fyne.TextWrapWord
-	v.mediaNote = widget.NewLabel("")
-	v.mediaNote.Wrapping = fyne.TextWrapWord
-	v.mediaNote.Importance = widget.WarningImportance
-	v.media = container.NewStack(v.image)
-	v.reveal = widget.NewButtonWithIcon(v.keyed(actReveal, "desk.reveal"), theme.VisibilityIcon(), v.onReveal)
-	v.reveal.Hide()
-	v.guide = widget.NewCheck(v.keyed(actGuide, "desk.guide"), func(on bool) {
-		v.image.SetGuide(on, lang.L("desk.guide.label"))
-	})
-	v.guide.SetChecked(true)
-	// The zoom buttons carry their keys as their text.
-	v.zoomIn = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomIn)), theme.ZoomInIcon(), v.image.ZoomIn)
-	v.zoomOut = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomOut)), theme.ZoomOutIcon(), v.image.ZoomOut)
-	v.zoomFit = widget.NewButtonWithIcon(keyName(v.keys.key(actZoomFit)), theme.ZoomFitIcon(), v.image.ZoomFit)
-	mediaBar := container.NewHBox(v.zoomIn, v.zoomOut, v.zoomFit, v.guide, layout.NewSpacer(), v.reveal)
-	mediaPane := container.NewBorder(mediaBar, container.NewVBox(v.mediaNote, v.mediaInfo), nil, nil, v.media)
+	v.media = newMediaPane(keys, v.onReveal)
 
 	v.evidence = newEvidencePanel(win)
-	split := container.NewHSplit(mediaPane, v.evidence.content())
+	split := container.NewHSplit(v.media.content(), v.evidence.content())
 	split.Offset = 0.55
 
+	press := map[deskAction]func(){actApprove: v.onApprove, actRelabel: v.onRelabel, actReject: v.onReject,
+		actEscalate: v.onEscalate, actHold: v.onHold, actSkip: v.onSkip, actUndo: v.onUndo}
 	bar := container.NewHBox()
-	for _, d := range []struct {
-		act  deskAction
-		key  string
-		icon fyne.Resource
-		imp  widget.Importance
-		fn   func()
-	}{
-		{actApprove, "outcome.approve", theme.ConfirmIcon(), widget.SuccessImportance, v.onApprove},
-		{actRelabel, "outcome.approve_relabel", theme.DocumentCreateIcon(), widget.MediumImportance, v.onRelabel},
-		{actReject, "outcome.reject", theme.CancelIcon(), widget.DangerImportance, v.onReject},
-		{actEscalate, "outcome.escalate", theme.UploadIcon(), widget.WarningImportance, v.onEscalate},
-		{actHold, "outcome.hold", theme.MediaPauseIcon(), widget.MediumImportance, v.onHold},
-		{actSkip, "outcome.skip", theme.MediaSkipNextIcon(), widget.LowImportance, v.onSkip},
-		{actUndo, "desk.undo", theme.ContentUndoIcon(), widget.LowImportance, v.onUndo},
-	} {
-		b := widget.NewButtonWithIcon(v.keyed(d.act, d.key), d.icon, d.fn)
+	for _, d := range decisionButtons(nil) {
+		b := widget.NewButtonWithIcon(v.keyed(d.act, d.key), d.icon, press[d.act])
 		b.Importance = d.imp
 		b.Disable()
 		v.buttons[d.act] = b
@@ -209,26 +157,42 @@ func newDeskView(svc review.Workstation, acct review.Account, win fyne.Window, r
 
 func (v *deskView) content() fyne.CanvasObject { return v.root }
 
-// keyed words a button with its key: "Approve (A)".
-func (v *deskView) keyed(a deskAction, key string) string {
-	return lang.L("desk.keyed", map[string]any{"Label": lang.L(key), "Key": keyName(v.keys.key(a))})
+// decisionButton is a button of the decision bar.
+type decisionButton struct {
+	act  deskAction
+	key  string // its words
+	icon fyne.Resource
+	imp  widget.Importance
 }
+
+// decisionButtons are the desk's decision bar, in order; only, when not
+// nil, keeps those actions (the training screen's).
+func decisionButtons(only []deskAction) []decisionButton {
+	all := []decisionButton{
+		{actApprove, "outcome.approve", theme.ConfirmIcon(), widget.SuccessImportance},
+		{actRelabel, "outcome.approve_relabel", theme.DocumentCreateIcon(), widget.MediumImportance},
+		{actReject, "outcome.reject", theme.CancelIcon(), widget.DangerImportance},
+		{actEscalate, "outcome.escalate", theme.UploadIcon(), widget.WarningImportance},
+		{actHold, "outcome.hold", theme.MediaPauseIcon(), widget.MediumImportance},
+		{actSkip, "outcome.skip", theme.MediaSkipNextIcon(), widget.LowImportance},
+		{actUndo, "desk.undo", theme.ContentUndoIcon(), widget.LowImportance},
+	}
+	if only == nil {
+		return all
+	}
+	return slices.DeleteFunc(all, func(d decisionButton) bool { return !slices.Contains(only, d.act) })
+}
+
+// keyed words a button with its key: "Approve (A)".
+func (v *deskView) keyed(a deskAction, key string) string { return keyedText(v.keys, a, key) }
 
 // relabelKeys re-words every button after the keys were remapped.
 func (v *deskView) relabelKeys() {
-	names := map[deskAction]string{actApprove: "outcome.approve", actRelabel: "outcome.approve_relabel",
-		actReject: "outcome.reject", actEscalate: "outcome.escalate", actHold: "outcome.hold",
-		actSkip: "outcome.skip", actUndo: "desk.undo"}
-	for a, b := range v.buttons {
-		b.SetText(v.keyed(a, names[a]))
+	for _, d := range decisionButtons(nil) {
+		v.buttons[d.act].SetText(v.keyed(d.act, d.key))
 	}
 	v.start.SetText(v.keyed(actStart, "desk.start"))
-	v.reveal.SetText(v.keyed(actReveal, "desk.reveal"))
-	v.zoomIn.SetText(keyName(v.keys.key(actZoomIn)))
-	v.zoomOut.SetText(keyName(v.keys.key(actZoomOut)))
-	v.zoomFit.SetText(keyName(v.keys.key(actZoomFit)))
-	v.guide.Text = v.keyed(actGuide, "desk.guide")
-	v.guide.Refresh()
+	v.media.relabelKeys()
 	if v.current == nil {
 		v.showEmpty(lang.L("desk.empty", map[string]any{"Key": keyName(v.keys.key(actStart))}))
 	}
@@ -261,35 +225,17 @@ func (v *deskView) onAction(a deskAction) {
 		v.onUndo()
 	case actReveal:
 		v.onReveal()
-	case actZoomIn:
-		v.image.ZoomIn()
-	case actZoomOut:
-		v.image.ZoomOut()
-	case actZoomFit:
-		v.image.ZoomFit()
-	case actGuide:
-		v.guide.SetChecked(!v.guide.Checked)
 	case actQueue:
 		if v.current == nil && len(v.queueNames) > 1 {
 			v.queues.SetSelectedIndex((slices.Index(v.queueNames, v.queue) + 1) % len(v.queueNames))
 		}
+	default:
+		v.media.onAction(a)
 	}
 }
 
 // onArrow pans the picture.
-func (v *deskView) onArrow(n fyne.KeyName) {
-	const step = 48
-	switch n {
-	case fyne.KeyLeft:
-		v.image.Pan(step, 0)
-	case fyne.KeyRight:
-		v.image.Pan(-step, 0)
-	case fyne.KeyUp:
-		v.image.Pan(0, step)
-	case fyne.KeyDown:
-		v.image.Pan(0, -step)
-	}
-}
+func (v *deskView) onArrow(n fyne.KeyName) { v.media.pan(n) }
 
 // takeOver carries the item on screen, the prefetched one and the undo
 // over from the view this one replaces (a language switch rebuilds the
@@ -301,7 +247,7 @@ func (v *deskView) takeOver(old *deskView) {
 	}
 	if old.current != nil {
 		v.show(old.current)
-		if !old.concealed {
+		if !old.media.concealed {
 			v.onReveal()
 		}
 	}
@@ -443,23 +389,30 @@ func (v *deskView) load(ctx context.Context, id int64) (*loaded, error) {
 	}
 	l := &loaded{ev: ev}
 	pv, err := v.svc.Preview(ctx, v.acct, id)
+	l.setPreview(pv, err, "preview")
+	return l, nil
+}
+
+// setPreview puts the preview made for l's item (or, when making it
+// failed with err, a note why there is none) in l, with its picture
+// decoded. where names the screen in the log.
+func (l *loaded) setPreview(pv review.Preview, err error, where string) {
 	if err != nil {
 		// The evidence still shows; the media pane says why it cannot.
-		fyne.LogError("preview", err)
+		fyne.LogError(where, err)
 		l.pv = review.Preview{Kind: "other", NoteCode: "no-preview", Note: review.ErrorMessage(err)}
-		return l, nil
+		return
 	}
 	l.pv = pv
 	if len(pv.Image) > 0 {
 		img, err := decodePreview(pv.Image)
 		if err != nil {
-			fyne.LogError("preview of item "+ev.Item.ProduceID, err)
+			fyne.LogError(where+" of item "+l.ev.Item.ProduceID, err)
 			l.pv.NoteCode, l.pv.Note = "not-decodable", err.Error()
 		} else {
 			l.img = img
 		}
 	}
-	return l, nil
 }
 
 // decodePreview decodes a preview picture after checking its size.
@@ -521,8 +474,7 @@ func (v *deskView) show(l *loaded) {
 		"Format": cleanText(it.Format), "Size": humanBytes(it.Size), "State": lang.L("state." + string(it.State)),
 		"Received": it.ReceivedAt.Local().Format("2006-01-02 15:04")}))
 	v.evidence.show(l.ev, v.now())
-	v.concealed = harmful(l.ev)
-	v.showMedia(l)
+	v.media.show(l, harmful(l.ev))
 	v.body.Objects = []fyne.CanvasObject{v.bodySplit}
 	v.body.Refresh()
 }
@@ -540,58 +492,11 @@ func (v *deskView) showEmpty(msg string) {
 	}
 }
 
-// showMedia fills the media pane for the preview's kind.
-func (v *deskView) showMedia(l *loaded) {
-	pv := l.pv
-	v.mediaNote.SetText(mediaNote(pv))
-	if v.mediaNote.Text == "" {
-		v.mediaNote.Hide()
-	} else {
-		v.mediaNote.Show()
-	}
-	v.mediaInfo.SetText(mediaInfo(pv))
-	v.reveal.Hide()
-	switch {
-	case l.img != nil:
-		v.image.SetImage(l.img)
-		v.image.SetBoxes(labelBoxes(l.ev.Scan, pv.Scale))
-		v.image.SetGuide(v.guide.Checked, lang.L("desk.guide.label"))
-		v.image.SetConcealed(v.concealed, lang.L("desk.concealed", map[string]any{"Key": keyName(v.keys.key(actReveal))}))
-		if v.concealed {
-			v.reveal.Show()
-		}
-		v.media.Objects = []fyne.CanvasObject{v.image}
-	case pv.Kind == "audio":
-		v.wave.SetPeaks(pv.Peaks, pv.Duration)
-		v.media.Objects = []fyne.CanvasObject{v.wave}
-	case pv.Kind == "text":
-		if v.concealed {
-			v.text.SetText(lang.L("desk.concealed", map[string]any{"Key": keyName(v.keys.key(actReveal))}))
-			v.reveal.Show()
-		} else {
-			v.text.SetText(cleanLong(pv.Text))
-		}
-		v.textScroll.ScrollToTop()
-		v.media.Objects = []fyne.CanvasObject{v.textScroll}
-	default:
-		v.image.SetImage(nil)
-		v.image.SetBoxes(nil)
-		v.media.Objects = []fyne.CanvasObject{v.image}
-	}
-	v.media.Refresh()
-}
-
 // onReveal shows media that was blurred because a rule flagged it.
 func (v *deskView) onReveal() {
-	if v.current == nil || !v.concealed {
-		return
+	if v.current != nil {
+		v.media.onReveal()
 	}
-	v.concealed = false
-	v.image.Reveal()
-	if v.current.pv.Kind == "text" {
-		v.text.SetText(cleanLong(v.current.pv.Text))
-	}
-	v.reveal.Hide()
 }
 
 // prefetch loads, in the background, the item a claim will probably
@@ -670,25 +575,27 @@ func (v *deskView) onRelabel() {
 
 func (v *deskView) onReject() {
 	if v.ready() {
-		v.showRejectDialog()
+		p := newReasonPicker(suggestReasons(v.current.ev.RuleHits), reasonIconRows)
+		p.offerSanctions()
+		v.reject = showRejectDialog(v.win, v.dialogs, v.current.ev.Item, p, "reject.help", v.decide)
 	}
 }
 
 func (v *deskView) onEscalate() {
 	if v.ready() && v.queue != review.QueueEscalation && review.Require(v.acct, review.ActEscalate) == nil {
-		v.showNoteDialog(review.OutcomeEscalate, true)
+		v.note = showNoteDialog(v.win, v.dialogs, v.current.ev.Item, review.OutcomeEscalate, true, v.decide)
 	}
 }
 
 func (v *deskView) onHold() {
 	if v.ready() {
-		v.showNoteDialog(review.OutcomeHold, false)
+		v.note = showNoteDialog(v.win, v.dialogs, v.current.ev.Item, review.OutcomeHold, false, v.decide)
 	}
 }
 
 func (v *deskView) onSkip() {
 	if v.ready() {
-		v.showNoteDialog(review.OutcomeSkip, true)
+		v.note = showNoteDialog(v.win, v.dialogs, v.current.ev.Item, review.OutcomeSkip, true, v.decide)
 	}
 }
 
@@ -794,69 +701,6 @@ func figure(x float64) string {
 	return fmt.Sprintf("%g", x) // percentages: never large enough for an exponent
 }
 
-// mediaInfo words the preview's facts in one line.
-func mediaInfo(pv review.Preview) string {
-	var parts []string
-	if pv.Width > 0 && pv.Height > 0 {
-		parts = append(parts, fmt.Sprintf("%d × %d px", pv.Width, pv.Height))
-	}
-	if pv.Duration > 0 {
-		parts = append(parts, lang.L("desk.media.duration", map[string]any{"Duration": clock(pv.Duration)}))
-	}
-	if pv.SampleRate > 0 {
-		parts = append(parts, fmt.Sprintf("%d Hz", pv.SampleRate))
-	}
-	if pv.Channels > 0 {
-		parts = append(parts, lang.L("desk.media.channels", map[string]any{"N": pv.Channels}))
-	}
-	keys := make([]string, 0, len(pv.Meta))
-	for k := range pv.Meta {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		parts = append(parts, mediaMetaKey(k)+": "+cleanText(pv.Meta[k]))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// mediaNotes are the Preview.NoteCode values the screen words.
-var mediaNotes = []string{"no-decoder", "no-preview", "header-unreadable", "no-pixels", "too-large",
-	"not-decodable", "encode-failed", "not-utf8", "text-cut", "audio-unreadable", "audio-partial",
-	"no-waveform", "no-ffmpeg", "ffprobe-failed", "no-streams", "frame-failed", "temp-failed"}
-
-// mediaNote words why part of the media cannot be shown, in the user's
-// language; the English detail goes to the log.
-func mediaNote(pv review.Preview) string {
-	if pv.NoteCode == "" && pv.Note == "" {
-		return ""
-	}
-	if pv.Note != "" {
-		fyne.LogError("media preview: "+pv.NoteCode, errors.New(cleanText(pv.Note)))
-	}
-	if slices.Contains(mediaNotes, pv.NoteCode) {
-		return lang.L("media.note." + pv.NoteCode)
-	}
-	return lang.L("media.note.other")
-}
-
-// mediaMetas are the Preview.Meta keys the screen words.
-var mediaMetas = []string{"format", "orientation", "codec", "bits_per_sample", "bit_rate", "container",
-	"video_codec", "frame_rate", "audio_codec"}
-
-func mediaMetaKey(k string) string {
-	if slices.Contains(mediaMetas, k) {
-		return lang.L("media.meta." + k)
-	}
-	return cleanText(k)
-}
-
-// clock words a duration as m:ss.
-func clock(d time.Duration) string {
-	s := int(d.Round(time.Second).Seconds())
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
 // humanBytes words a size: 512 B, 3.4 KB, 12.0 MB.
 func humanBytes(n int64) string {
 	switch {
@@ -878,37 +722,4 @@ func cleanLong(s string) string {
 		lines[i] = cleanText(l)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// labelBoxes reads the visible labels' boxes from the scan report (the
-// `scan --json` contract: explicit[].box in the original's pixels) and
-// scales them to the preview.
-func labelBoxes(scan string, scale float64) []widgets.Box {
-	var r struct {
-		Explicit []struct {
-			Text        string  `json:"text"`
-			Box         [4]int  `json:"box"`
-			HeightRatio float64 `json:"height_ratio"`
-		} `json:"explicit"`
-	}
-	if scale <= 0 {
-		scale = 1
-	}
-	if json.Unmarshal([]byte(scan), &r) != nil {
-		return nil
-	}
-	var out []widgets.Box
-	for _, e := range r.Explicit {
-		x, y, w, h := e.Box[0], e.Box[1], e.Box[2], e.Box[3]
-		if w <= 0 || h <= 0 {
-			continue
-		}
-		sc := func(n int) int { return int(float64(n) * scale) }
-		out = append(out, widgets.Box{
-			Rect:  image.Rect(sc(x), sc(y), sc(x+w), sc(y+h)),
-			Label: lang.L("desk.box", map[string]any{"Text": cleanText(e.Text), "Percent": fmt.Sprintf("%.1f", e.HeightRatio*100)}),
-			OK:    e.HeightRatio >= 0.05,
-		})
-	}
-	return out
 }

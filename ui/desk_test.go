@@ -495,8 +495,8 @@ func TestBrokenPreviewSaysSo(t *testing.T) {
 	if d.current == nil || d.current.img != nil {
 		t.Fatal("the item should show, without a picture")
 	}
-	if d.mediaNote.Hidden || !strings.Contains(d.mediaNote.Text, "do not decode") {
-		t.Errorf("media note %q", d.mediaNote.Text)
+	if d.media.note.Hidden || !strings.Contains(d.media.note.Text, "do not decode") {
+		t.Errorf("media note %q", d.media.note.Text)
 	}
 	if d.buttons[actApprove].Disabled() {
 		t.Error("a broken picture must not stop the decision")

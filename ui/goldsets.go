@@ -38,6 +38,10 @@ var goldItemColumnWidths = []float32{0.15, 0.14, 0.24, 0.27, 0.2}
 // certColumnWidths are the certification list's column shares.
 var certColumnWidths = []float32{0.16, 0.16, 0.12, 0.1, 0.14, 0.14, 0.18}
 
+// pausedColumnWidths are the paused list's column shares, the last for
+// the Re-certify button.
+var pausedColumnWidths = []float32{0.18, 0.16, 0.18, 0.3, 0.18}
+
 // goldSetsView is the trainer's gold-set builder, gates and certification.
 type goldSetsView struct {
 	svc     review.Trainer
@@ -68,6 +72,13 @@ type goldSetsView struct {
 	certMsg      *widget.Label
 	certs        []review.Certification
 	certList     *fyne.Container
+	// onCerts, when set, gets the certification history each time it is
+	// read (the session bar counts the reviewers paused by hidden gold).
+	onCerts func([]review.Certification)
+
+	paused     []review.Certification // paused by hidden gold, oldest pause first
+	pausedList *fyne.Container
+	recertify  []*widget.Button // one per paused row
 
 	busy     bool
 	setForm  *goldSetForm  // the open new-set dialog, for tests
@@ -216,7 +227,19 @@ func (v *goldSetsView) buildGates() fyne.CanvasObject {
 		certHeader(),
 		v.certList))
 	return container.NewVScroll(container.NewPadded(container.NewVBox(
-		widget.NewCard(lang.L("training.gold.gates.title"), "", gates), certs)))
+		v.buildPaused(), widget.NewCard(lang.L("training.gold.gates.title"), "", gates), certs)))
+}
+
+// buildPaused is the card of the reviewers hidden gold paused, each with a
+// Re-certify button that runs the certification flow for them.
+func (v *goldSetsView) buildPaused() fyne.CanvasObject {
+	help := widget.NewLabel(lang.L("training.gold.paused.help"))
+	help.Wrapping = fyne.TextWrapWord
+	v.pausedList = container.NewVBox()
+	v.showPaused(nil)
+	header := columnHeader(pausedColumnWidths, "training.gold.cert.reviewer", "training.gold.cert.queue",
+		"training.gold.paused.since", "training.gold.paused.figures.header")
+	return widget.NewCard(lang.L("training.gold.paused.title"), "", container.NewVBox(help, header, v.pausedList))
 }
 
 // mayCertify: the account sets gates and certifies reviewers.
@@ -237,6 +260,9 @@ func (v *goldSetsView) updateButtons() {
 		enable(r.save, v.mayCertify())
 	}
 	enable(v.certify, v.mayCertify())
+	for _, b := range v.recertify {
+		enable(b, v.mayCertify())
+	}
 }
 
 // goldItemRow words a gold item for its list.
@@ -392,6 +418,60 @@ func (v *goldSetsView) showCerts(cs []review.Certification) {
 	}
 	slices.Sort(names)
 	v.certReviewer.SetOptions(names)
+	v.showPaused(review.Paused(cs))
+	if v.onCerts != nil {
+		v.onCerts(cs)
+	}
+}
+
+// showPaused lists the reviewers paused by hidden gold: who, which queue,
+// since when (local time), the figures, and a Re-certify button.
+func (v *goldSetsView) showPaused(paused []review.Certification) {
+	v.paused = paused
+	v.pausedList.RemoveAll()
+	v.recertify = nil
+	if len(paused) == 0 {
+		none := widget.NewLabel(lang.L("training.gold.paused.none"))
+		none.Importance = widget.LowImportance
+		v.pausedList.Add(none)
+		return
+	}
+	for _, c := range paused {
+		row := newColumns(pausedColumnWidths, 4)
+		setColumns(row, cleanText(c.Reviewer), queueWord(c.Queue), c.RevokedAt.Local().Format("2006-01-02 15:04"),
+			pausedFigures(c))
+		row.Objects[3].(*widget.Label).Importance = widget.DangerImportance
+		b := widget.NewButtonWithIcon(lang.L("training.gold.paused.recertify"), theme.ConfirmIcon(), func() { v.onRecertify(c) })
+		v.recertify = append(v.recertify, b)
+		row.Add(container.NewHBox(b))
+		v.pausedList.Add(row)
+	}
+	v.updateButtons()
+}
+
+// pausedFigures words a pause's figures: "70% over the last 10, gate
+// 90%"; the stored reason when it cannot be read back.
+func pausedFigures(c review.Certification) string {
+	p := review.PausedFrom(c)
+	if p == nil || p.Answers == 0 {
+		return cleanText(c.Reason)
+	}
+	return lang.L("training.gold.paused.figures", map[string]any{"Accuracy": figure(p.Accuracy),
+		"Answers": p.Answers, "Gate": figure(p.Gate)})
+}
+
+// onRecertify runs the certification flow for a paused reviewer and
+// queue, with the form filled in: the service refuses without training
+// since the pause, and the refusal shows as any other.
+func (v *goldSetsView) onRecertify(c review.Certification) {
+	if v.busy || !v.mayCertify() {
+		return
+	}
+	v.certReviewer.SetText(c.Reviewer)
+	if i := slices.Index(goldQueues, c.Queue); i >= 0 {
+		v.certQueue.SetSelectedIndex(i)
+	}
+	v.certifyFor(c.Reviewer, c.Queue)
 }
 
 // showSetDialog asks for a new set's name, queue and (optional) category.
@@ -617,8 +697,16 @@ func (v *goldSetsView) onCertify() {
 		v.certMsg.SetText(lang.L("training.gold.certify.reviewer.required"))
 		return
 	}
-	queue := goldQueues[max(v.certQueue.SelectedIndex(), 0)]
+	v.certifyFor(name, goldQueues[max(v.certQueue.SelectedIndex(), 0)])
+}
+
+// certifyFor asks the service to certify name for queue and shows the
+// answer under the form (and a refusal in a dialog too).
+func (v *goldSetsView) certifyFor(name, queue string) {
 	v.certify.Disable()
+	for _, b := range v.recertify {
+		b.Disable()
+	}
 	v.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), trainingTimeout)
 		defer cancel()

@@ -63,7 +63,16 @@ type session struct {
 	summary    *summaryView
 	deskTab    *container.TabItem
 	overdue    *widget.Label // complaints past due, in the bar
-	root       fyne.CanvasObject
+	// paused counts the reviewers hidden gold paused, in the bar (trainers
+	// and managers: review.ActSeeScores); pausedN is the count shown,
+	// pausedRead whether it was read (a rebuild takes it over).
+	paused     *widget.Label
+	pausedN    int
+	pausedRead bool
+	// refreshPaused reads the count again in the background; nil when the
+	// account does not see it.
+	refreshPaused func()
+	root          fyne.CanvasObject
 }
 
 // canReview: the role claims items of some queue.
@@ -94,6 +103,12 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 	s.overdue = widget.NewLabel("")
 	s.overdue.Importance = widget.DangerImportance
 	s.overdue.Hide()
+	s.paused = widget.NewLabel("")
+	s.paused.Importance = widget.DangerImportance
+	s.paused.Hide()
+	if t := m.deps.Training; t != nil && review.Require(acct, review.ActSeeScores) == nil {
+		s.refreshPaused = func() { s.readPaused(t, m.deps.Run) }
+	}
 	add := func(sc *screen) { s.screens = append(s.screens, sc) }
 	if m.deps.Dashboards != nil && review.Require(acct, review.ActSeeAll) == nil {
 		// The manager's first screen: the dashboard (issue 9).
@@ -177,6 +192,10 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		if review.Require(acct, review.ActBuildGold) == nil {
 			v := newGoldSetsView(t, acct, m.win, m.deps.Run)
 			v.dialogs = m.dialogs
+			if s.refreshPaused != nil {
+				// Its reload reads the certifications anyway: count from those.
+				v.onCerts = func(cs []review.Certification) { s.showPaused(len(review.Paused(cs))) }
+			}
 			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.goldsets"), theme.StorageIcon(), v.content()),
 				reload: v.reload})
 		}
@@ -184,8 +203,12 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 			v := newScoresView(t, acct, m.win, m.deps.Run)
 			v.dialogs = m.dialogs
 			v.quality = m.deps.Quality
+			reload := v.reload
+			if s.refreshPaused != nil {
+				reload = func() { v.reload(); s.refreshPaused() }
+			}
 			add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.scores"), theme.ListIcon(), v.content()),
-				reload: v.reload})
+				reload: reload})
 		}
 	}
 	add(&screen{item: container.NewTabItemWithIcon(lang.L("tab.summary"), theme.InfoIcon(), s.summary.content()),
@@ -202,10 +225,50 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		"Name": cleanText(acct.Name), "Role": lang.L("role." + string(acct.Role))}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	lock := widget.NewButtonWithIcon(lang.L("session.lock")+" ("+keyLabel(scLock)+")", theme.VisibilityOffIcon(), m.onLock)
 	out := widget.NewButtonWithIcon(lang.L("session.signout"), theme.LogoutIcon(), m.onSignOut)
-	s.bar = container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.AccountIcon()), who, s.overdue),
+	s.bar = container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.AccountIcon()), who, s.overdue, s.paused),
 		container.NewHBox(lock, out))
 	s.root = newActivityWatcher(container.NewBorder(container.NewVBox(s.bar, widget.NewSeparator()), nil, nil, nil, s.tabs), m.touch)
+	switch {
+	case s.refreshPaused == nil:
+		// the account does not see the count
+	case prev != nil && prev.pausedRead:
+		s.showPaused(prev.pausedN) // a rebuild (language switch): no read
+	default:
+		s.refreshPaused() // the session starts
+	}
 	return s
+}
+
+// readPaused counts, in the background, the reviewers hidden gold paused
+// and who wait for a trainer to re-certify them, for the bar. A failed
+// read is logged and keeps the count shown: the screens that read the
+// certifications say what went wrong.
+func (s *session) readPaused(t review.Trainer, run func(job func())) {
+	acct := s.acct
+	run(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), trainingTimeout)
+		defer cancel()
+		cs, err := t.Certifications(ctx, acct, "")
+		fyne.Do(func() {
+			if err != nil {
+				fyne.LogError("paused by hidden gold", err)
+				return
+			}
+			s.showPaused(len(review.Paused(cs)))
+		})
+	})
+}
+
+// showPaused puts the number of reviewers paused by hidden gold in the
+// session bar, beside the overdue complaints, hidden when there are none.
+func (s *session) showPaused(n int) {
+	s.pausedN, s.pausedRead = n, true
+	if n <= 0 {
+		s.paused.Hide()
+		return
+	}
+	s.paused.SetText(lang.L("training.session.paused", map[string]any{"N": n}))
+	s.paused.Show()
 }
 
 // showOverdue puts the number of complaints past their time limit in the

@@ -14,12 +14,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"synthreview/review"
-	"synthreview/ui/widgets"
 )
 
 // This file is training mode's session screen (issue 11): a reviewer picks
@@ -73,26 +71,18 @@ type trainingView struct {
 	pick    fyne.CanvasObject
 
 	// Working an item.
-	itemTitle  *widget.Label
-	itemMeta   *widget.Label
-	counter    *widget.Label // "Item 2 of 10 · 1 correct so far"
-	stop       *widget.Button
-	image      *widgets.ImageView
-	wave       *widgets.Waveform
-	text       *widget.Label
-	textScroll *container.Scroll
-	mediaInfo  *widget.Label
-	mediaNote  *widget.Label
-	media      *fyne.Container
-	reveal     *widget.Button
-	guide      *widget.Check
-	evidence   *evidencePanel
-	buttons    map[deskAction]*widget.Button
-	bar        fyne.CanvasObject
-	footer     *fyne.Container // the decision bar, or the feedback
-	status     *widget.Label
-	progress   *widget.ProgressBarInfinite
-	work       fyne.CanvasObject
+	itemTitle *widget.Label
+	itemMeta  *widget.Label
+	counter   *widget.Label // "Item 2 of 10 · 1 correct so far"
+	stop      *widget.Button
+	media     *mediaPane
+	evidence  *evidencePanel
+	buttons   map[deskAction]*widget.Button
+	bar       fyne.CanvasObject
+	footer    *fyne.Container // the decision bar, or the feedback
+	status    *widget.Label
+	progress  *widget.ProgressBarInfinite
+	work      fyne.CanvasObject
 
 	// The feedback under an answer.
 	fbVerdict  *widget.Label
@@ -126,7 +116,6 @@ type trainingView struct {
 	correct   int
 	tookTotal time.Duration
 	busy      bool
-	concealed bool
 	reject    *reasonPicker // the open reject dialog's state, for tests
 	note      *notePicker   // the open escalate dialog's state, for tests
 }
@@ -203,47 +192,13 @@ func (v *trainingView) buildWork() {
 	v.progress.Stop()
 	v.progress.Hide()
 
-	v.image = widgets.NewImageView()
-	v.image.SetPlaceholder(lang.L("desk.media.none"))
-	v.wave = widgets.NewWaveform()
-	v.wave.SetPlaceholder(lang.L("desk.media.no_audio"))
-	v.text = widget.NewLabel("")
-	v.text.Wrapping = fyne.TextWrapWord
-	v.text.Selectable = true
-	v.textScroll = container.NewVScroll(v.text)
-	v.mediaInfo = widget.NewLabel("")
-	v.mediaInfo.Wrapping = fyne.TextWrapWord
-	v.mediaNote = widget.NewLabel("")
-	v.mediaNote.Wrapping = fyne.TextWrapWord
-	v.mediaNote.Importance = widget.WarningImportance
-	v.media = container.NewStack(v.image)
-	v.reveal = widget.NewButtonWithIcon(v.keyed(actReveal, "desk.reveal"), theme.VisibilityIcon(), v.onReveal)
-	v.reveal.Hide()
-	v.guide = widget.NewCheck(v.keyed(actGuide, "desk.guide"), func(on bool) {
-		v.image.SetGuide(on, lang.L("desk.guide.label"))
-	})
-	v.guide.SetChecked(true)
-	zoomIn := widget.NewButtonWithIcon(keyName(v.keys.key(actZoomIn)), theme.ZoomInIcon(), v.image.ZoomIn)
-	zoomOut := widget.NewButtonWithIcon(keyName(v.keys.key(actZoomOut)), theme.ZoomOutIcon(), v.image.ZoomOut)
-	zoomFit := widget.NewButtonWithIcon(keyName(v.keys.key(actZoomFit)), theme.ZoomFitIcon(), v.image.ZoomFit)
-	mediaBar := container.NewHBox(zoomIn, zoomOut, zoomFit, v.guide, layout.NewSpacer(), v.reveal)
-	mediaPane := container.NewBorder(mediaBar, container.NewVBox(v.mediaNote, v.mediaInfo), nil, nil, v.media)
+	v.media = newMediaPane(v.keys, v.onReveal)
 	v.evidence = newEvidencePanel(v.win)
-	split := container.NewHSplit(mediaPane, v.evidence.content())
+	split := container.NewHSplit(v.media.content(), v.evidence.content())
 	split.Offset = 0.55
 
 	bar := container.NewHBox()
-	for _, d := range []struct {
-		act  deskAction
-		key  string
-		icon fyne.Resource
-		imp  widget.Importance
-	}{
-		{actApprove, "outcome.approve", theme.ConfirmIcon(), widget.SuccessImportance},
-		{actRelabel, "outcome.approve_relabel", theme.DocumentCreateIcon(), widget.MediumImportance},
-		{actReject, "outcome.reject", theme.CancelIcon(), widget.DangerImportance},
-		{actEscalate, "outcome.escalate", theme.UploadIcon(), widget.WarningImportance},
-	} {
+	for _, d := range decisionButtons(trainingActions) {
 		b := widget.NewButtonWithIcon(v.keyed(d.act, d.key), d.icon, func() { v.onAction(d.act) })
 		b.Importance = d.imp
 		v.buttons[d.act] = b
@@ -294,9 +249,7 @@ func (v *trainingView) buildSummary() {
 }
 
 // keyed words a button with its key: "Approve (A)".
-func (v *trainingView) keyed(a deskAction, key string) string {
-	return lang.L("desk.keyed", map[string]any{"Label": lang.L(key), "Key": keyName(v.keys.key(a))})
-}
+func (v *trainingView) keyed(a deskAction, key string) string { return keyedText(v.keys, a, key) }
 
 // setState shows the page of a state and enables what it allows.
 func (v *trainingView) setState(s trainState) {
@@ -464,17 +417,7 @@ func (v *trainingView) onArrow(n fyne.KeyName) bool {
 	if v.state != trainItem && v.state != trainFeedback {
 		return false
 	}
-	const step = 48
-	switch n {
-	case fyne.KeyLeft:
-		v.image.Pan(step, 0)
-	case fyne.KeyRight:
-		v.image.Pan(-step, 0)
-	case fyne.KeyUp:
-		v.image.Pan(0, step)
-	case fyne.KeyDown:
-		v.image.Pan(0, -step)
-	}
+	v.media.pan(n)
 	return true
 }
 
@@ -497,24 +440,18 @@ func (v *trainingView) onAction(a deskAction) bool {
 		v.answer(review.Decision{Outcome: review.OutcomeApproveRelabel})
 	case actReject:
 		if v.ready() {
-			v.showRejectDialog()
+			// The reject dialog as on the desk, without the sanction.
+			v.reject = showRejectDialog(v.win, v.dialogs, v.current.ev.Item,
+				newReasonChooser(suggestReasons(v.current.ev.RuleHits)), "training.reject.help", v.answer)
 		}
 	case actEscalate:
 		if v.ready() {
-			v.showEscalateDialog()
+			v.note = showNoteDialog(v.win, v.dialogs, v.current.ev.Item, review.OutcomeEscalate, true, v.answer)
 		}
 	case actReveal:
 		v.onReveal()
-	case actZoomIn:
-		v.image.ZoomIn()
-	case actZoomOut:
-		v.image.ZoomOut()
-	case actZoomFit:
-		v.image.ZoomFit()
-	case actGuide:
-		v.guide.SetChecked(!v.guide.Checked)
 	default:
-		return false
+		return v.media.onAction(a)
 	}
 	return true
 }
@@ -576,22 +513,7 @@ func (v *trainingView) loadNext(ctx context.Context, sessionID int64) (review.Go
 		return g, l, nil
 	}
 	pv, err := v.preview(ctx, ev.Item.ID)
-	if err != nil {
-		// The evidence still shows; the media pane says why it cannot.
-		fyne.LogError("training preview", err)
-		l.pv = review.Preview{Kind: "other", NoteCode: "no-preview", Note: review.ErrorMessage(err)}
-		return g, l, nil
-	}
-	l.pv = pv
-	if len(pv.Image) > 0 {
-		img, err := decodePreview(pv.Image)
-		if err != nil {
-			fyne.LogError("training preview of "+ev.Item.ProduceID, err)
-			l.pv.NoteCode, l.pv.Note = "not-decodable", err.Error()
-		} else {
-			l.img = img
-		}
-	}
+	l.setPreview(pv, err, "training preview")
 	return g, l, nil
 }
 
@@ -606,66 +528,17 @@ func (v *trainingView) showItem(g review.GoldItem, l *loaded) {
 	v.counter.SetText(lang.L("training.counter", map[string]any{"N": v.answered + 1, "Total": v.set.Items,
 		"Correct": v.correct}))
 	v.evidence.show(l.ev, v.now())
-	v.concealed = harmful(l.ev)
-	v.showMedia(l)
+	v.media.show(l, harmful(l.ev))
 	v.status.SetText(lang.L("training.item.help"))
 	v.setState(trainItem)
 	v.shownAt = v.now()
 }
 
-// showMedia fills the media pane for the preview's kind, as the desk does.
-func (v *trainingView) showMedia(l *loaded) {
-	pv := l.pv
-	v.mediaNote.SetText(mediaNote(pv))
-	if v.mediaNote.Text == "" {
-		v.mediaNote.Hide()
-	} else {
-		v.mediaNote.Show()
-	}
-	v.mediaInfo.SetText(mediaInfo(pv))
-	v.reveal.Hide()
-	concealedNote := lang.L("desk.concealed", map[string]any{"Key": keyName(v.keys.key(actReveal))})
-	switch {
-	case l.img != nil:
-		v.image.SetImage(l.img)
-		v.image.SetBoxes(labelBoxes(l.ev.Scan, pv.Scale))
-		v.image.SetGuide(v.guide.Checked, lang.L("desk.guide.label"))
-		v.image.SetConcealed(v.concealed, concealedNote)
-		if v.concealed {
-			v.reveal.Show()
-		}
-		v.media.Objects = []fyne.CanvasObject{v.image}
-	case pv.Kind == "audio":
-		v.wave.SetPeaks(pv.Peaks, pv.Duration)
-		v.media.Objects = []fyne.CanvasObject{v.wave}
-	case pv.Kind == "text":
-		if v.concealed {
-			v.text.SetText(concealedNote)
-			v.reveal.Show()
-		} else {
-			v.text.SetText(cleanLong(pv.Text))
-		}
-		v.textScroll.ScrollToTop()
-		v.media.Objects = []fyne.CanvasObject{v.textScroll}
-	default:
-		v.image.SetImage(nil)
-		v.image.SetBoxes(nil)
-		v.media.Objects = []fyne.CanvasObject{v.image}
-	}
-	v.media.Refresh()
-}
-
 // onReveal shows media that was blurred because a rule flagged it.
 func (v *trainingView) onReveal() {
-	if v.current == nil || !v.concealed {
-		return
+	if v.current != nil {
+		v.media.onReveal()
 	}
-	v.concealed = false
-	v.image.Reveal()
-	if v.current.pv.Kind == "text" {
-		v.text.SetText(cleanLong(v.current.pv.Text))
-	}
-	v.reveal.Hide()
 }
 
 // answer sends the decision on the gold item shown and shows the
@@ -841,110 +714,6 @@ func (v *trainingView) onAgain() {
 	v.reload()
 }
 
-// showRejectDialog asks for the reason codes, with the reject dialog's
-// keys (decide.go): type to filter, Up/Down to move, Enter to tick (with
-// the filter empty, to answer), Esc to cancel. Reasons the rule hits
-// suggest come ticked, as on the desk.
-func (v *trainingView) showRejectDialog() {
-	p := newReasonChooser(suggestReasons(v.current.ev.RuleHits))
-	p.note = newKeyEntry()
-	p.note.SetPlaceHolder(lang.L("reject.note"))
-	var d *dialog.CustomDialog
-	submit := func() {
-		codes := p.codes()
-		if len(codes) == 0 {
-			p.summary.SetText(lang.L("reject.need_reason"))
-			return
-		}
-		d.Hide()
-		v.answer(review.Decision{Outcome: review.OutcomeReject, Reasons: codes, Note: strings.TrimSpace(p.note.Text)})
-	}
-	reasonKeys(p, submit, func() { d.Hide() })
-	p.note.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyReturn, fyne.KeyEnter:
-			submit()
-			return true
-		case fyne.KeyEscape:
-			d.Hide()
-			return true
-		}
-		return false
-	}
-	help := widget.NewLabel(lang.L("training.reject.help"))
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
-	form := container.NewBorder(container.NewVBox(help, p.filter),
-		container.NewVBox(p.summary, widget.NewForm(widget.NewFormItem(lang.L("reject.note.label"), p.note))),
-		nil, nil, p.list)
-	body := container.New(&fixedSizeLayout{size: fyne.NewSize(640, 460)}, form)
-	d = trainingDialog(v.win, lang.L("reject.title", map[string]any{"Item": cleanText(v.current.ev.Item.ProduceID)}),
-		lang.L("outcome.reject"), theme.CancelIcon(), body, submit)
-	v.dialogs.show(d)
-	v.win.Canvas().Focus(p.filter)
-	v.reject = p
-}
-
-// showEscalateDialog asks for the escalation's note: Up/Down picks a
-// ready-made note, Enter answers, Esc cancels (as on the desk).
-func (v *trainingView) showEscalateDialog() {
-	p := &notePicker{templates: noteTemplates[review.OutcomeEscalate], cursor: -1}
-	p.note = newKeyEntry()
-	p.note.SetPlaceHolder(lang.L("note.placeholder"))
-	p.message = widget.NewLabel("")
-	p.message.Importance = widget.DangerImportance
-	p.message.Hide()
-	p.list = widget.NewList(func() int { return len(p.templates) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lang.L(p.templates[i])) })
-	p.list.OnSelected = func(i widget.ListItemID) {
-		p.cursor = i
-		p.note.SetText(lang.L(p.templates[i]))
-	}
-	var d *dialog.CustomDialog
-	submit := func() {
-		note := strings.TrimSpace(p.note.Text)
-		if note == "" {
-			p.message.SetText(lang.L("note.required"))
-			p.message.Show()
-			return
-		}
-		d.Hide()
-		v.answer(review.Decision{Outcome: review.OutcomeEscalate, Note: note})
-	}
-	p.note.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyDown:
-			if p.cursor < len(p.templates)-1 {
-				p.list.Select(p.cursor + 1)
-			}
-			return true
-		case fyne.KeyUp:
-			if p.cursor > 0 {
-				p.list.Select(p.cursor - 1)
-			}
-			return true
-		case fyne.KeyReturn, fyne.KeyEnter:
-			submit()
-			return true
-		case fyne.KeyEscape:
-			d.Hide()
-			return true
-		}
-		return false
-	}
-	help := widget.NewLabel(lang.L("note.help"))
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
-	body := container.New(&fixedSizeLayout{size: fyne.NewSize(560, 320)},
-		container.NewBorder(help, container.NewVBox(p.note, p.message), nil, nil, p.list))
-	d = trainingDialog(v.win, lang.L("note.title.escalate", map[string]any{"Item": cleanText(v.current.ev.Item.ProduceID)}),
-		lang.L("outcome.escalate"), theme.ConfirmIcon(), body, submit)
-	v.dialogs.show(d)
-	v.win.Canvas().Focus(p.note)
-	v.note = p
-}
-
 // showError words an error for the trainee (style.md §7): user-facing
 // codes with their message, anything else as "something went wrong".
 func (v *trainingView) showError(err error) {
@@ -971,7 +740,7 @@ func (v *trainingView) takeOver(old *trainingView) {
 		shown := old.shownAt
 		v.showItem(old.gold, old.current)
 		v.shownAt = shown
-		if !old.concealed {
+		if !old.media.concealed {
 			v.onReveal()
 		}
 	case trainFeedback:
@@ -996,39 +765,20 @@ func trainingErrorText(err error, where string) string {
 	return cleanText(msg)
 }
 
-// trainingDialog is a dialog with Cancel and a submit button that runs
-// submit without closing first, so submit can refuse and keep it open.
+// trainingDialog is decisionDialog, under the name the gold-set builder
+// (goldsets.go) calls it by.
 func trainingDialog(win fyne.Window, title, confirm string, icon fyne.Resource, body fyne.CanvasObject, submit func()) *dialog.CustomDialog {
-	d := dialog.NewCustomWithoutButtons(title, body, win)
-	cancel := widget.NewButtonWithIcon(lang.L("action.cancel"), theme.CancelIcon(), d.Hide)
-	ok := widget.NewButtonWithIcon(confirm+" (Enter)", icon, submit)
-	ok.Importance = widget.HighImportance
-	d.SetButtons([]fyne.CanvasObject{cancel, ok})
-	return d
+	return decisionDialog(win, title, confirm, icon, body, submit)
 }
 
 // newReasonChooser builds the reject dialog's reason list (decide.go's
-// reasonPicker) for screens without a desk: a filter, the codes (those in
-// first come first, ticked), and a line saying what is ticked. Rows tick
-// with a click too. Give it keys with reasonKeys.
-func newReasonChooser(first []string) *reasonPicker {
-	p := &reasonPicker{checked: map[string]bool{}}
-	for _, c := range first {
-		if r, ok := review.LookupReason(c); ok && !p.checked[c] {
-			p.checked[c] = true
-			p.all = append(p.all, r)
-		}
-	}
-	for _, r := range review.Reasons {
-		if !p.checked[r.Code] {
-			p.all = append(p.all, r)
-		}
-	}
-	p.filter = newKeyEntry()
-	p.filter.SetPlaceHolder(lang.L("reject.filter"))
-	p.summary = widget.NewLabel("")
-	p.summary.Wrapping = fyne.TextWrapWord
-	p.list = widget.NewList(func() int { return len(p.shown) },
+// newReasonPicker) with tick boxes for rows, which tick with a click too:
+// for training and the gold-set builder. Give it keys with reasonKeys.
+func newReasonChooser(first []string) *reasonPicker { return newReasonPicker(first, reasonBoxRows) }
+
+// reasonBoxRows are reason rows that are tick boxes.
+func reasonBoxRows(p *reasonPicker) *widget.List {
+	return widget.NewList(func() int { return len(p.shown) },
 		func() fyne.CanvasObject { return widget.NewCheck("", nil) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(p.shown) {
@@ -1051,49 +801,6 @@ func newReasonChooser(first []string) *reasonPicker {
 				}
 			}
 		})
-	p.list.OnSelected = func(i widget.ListItemID) { p.cursor = i }
-	p.filter.OnChanged = func(string) { p.applyFilter() }
-	p.shown = make([]review.Reason, 0, len(p.all))
-	p.applyFilter()
-	p.updateSummary()
-	return p
-}
-
-// reasonKeys gives a reason chooser's filter the reject dialog's keys:
-// Down and Up move, Enter ticks the highlighted code and clears the
-// filter (or, with the filter empty and a code ticked, calls submit when
-// there is one), Esc calls cancel.
-func reasonKeys(p *reasonPicker, submit, cancel func()) {
-	p.filter.onKey = func(ev *fyne.KeyEvent) bool {
-		switch ev.Name {
-		case fyne.KeyDown:
-			if p.cursor < len(p.shown)-1 {
-				p.cursor++
-				p.list.Select(p.cursor)
-			}
-			return true
-		case fyne.KeyUp:
-			if p.cursor > 0 {
-				p.cursor--
-				p.list.Select(p.cursor)
-			}
-			return true
-		case fyne.KeyReturn, fyne.KeyEnter:
-			if submit != nil && strings.TrimSpace(p.filter.Text) == "" && len(p.codes()) > 0 {
-				submit()
-				return true
-			}
-			p.toggle(p.cursor)
-			p.filter.SetText("")
-			return true
-		case fyne.KeyEscape:
-			if cancel != nil {
-				cancel()
-			}
-			return true
-		}
-		return false
-	}
 }
 
 // percent words a ratio as a percentage with one decimal: "92.5 %"; "—"
