@@ -13,12 +13,14 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -190,7 +192,7 @@ func (w *Workspace) ExportAudit(ctx context.Context, actor review.Account, req A
 	if err != nil {
 		return res, err
 	}
-	out, err := w.exportPath(req.Out, from, to.AddDate(0, 0, -1))
+	out, err := w.exportPath(req.Out, fmt.Sprintf("audit-%s-%s", from.Format(dateLayout), to.AddDate(0, 0, -1).Format(dateLayout)))
 	if err != nil {
 		return res, err
 	}
@@ -206,40 +208,26 @@ func (w *Workspace) ExportAudit(ctx context.Context, actor review.Account, req A
 	if err != nil {
 		return res, err
 	}
-	key, chain, err := w.packageSigner()
-	if err != nil {
-		return res, err
-	}
 	reason := fmt.Sprintf("SynthReview audit package %s to %s", from.Format(dateLayout), to.AddDate(0, 0, -1).Format(dateLayout))
-	signed, err := report.Sign(pdf, key, chain, w.Now(), reason)
+	sum, ev, err := w.signWriteRecord(ctx, actor.Name, pdf, signedExport{noun: "package", reason: reason, out: out,
+		kind: "export.audit", payload: map[string]any{
+			"from": from.Format(dateLayout), "to": to.AddDate(0, 0, -1).Format(dateLayout), "time_zone": zone.String(),
+			"lang": req.Lang, "head_seq": a.Head.Seq, "head_hash": a.Head.Hash, "items": a.ItemsTotal, "pages": len(a.Items),
+			"sampled": a.Sampled,
+		}})
+	if sum != "" {
+		res = AuditExported{Path: out, SHA256: sum, Head: a.Head, Items: a.ItemsTotal, Pages: len(a.Items), Sampled: a.Sampled, Event: ev}
+	}
 	if err != nil {
-		return res, fmt.Errorf("sign the package: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
 		return res, err
-	}
-	if err := writeAtomic(out, signed); err != nil {
-		return res, err
-	}
-	sum := sha256.Sum256(signed)
-	res = AuditExported{Path: out, SHA256: hex.EncodeToString(sum[:]), Head: a.Head, Items: a.ItemsTotal,
-		Pages: len(a.Items), Sampled: a.Sampled}
-	certSum := sha256.Sum256(chain[0].Raw)
-	res.Event, err = w.DB.AppendEvent(ctx, actor.Name, "export.audit", "export:audit", map[string]any{
-		"file": filepath.Base(out), "sha256": res.SHA256, "from": from.Format(dateLayout),
-		"to": to.AddDate(0, 0, -1).Format(dateLayout), "time_zone": zone.String(), "lang": req.Lang,
-		"head_seq": a.Head.Seq, "head_hash": a.Head.Hash, "items": a.ItemsTotal, "pages": len(a.Items),
-		"sampled": a.Sampled, "signer_cert_sha256": hex.EncodeToString(certSum[:]),
-	})
-	if err != nil {
-		return res, fmt.Errorf("the package %s was written, but its export event was not recorded: %w", out, err)
 	}
 	pm.phase(980, progressTotal)(1, 1)
 	return res, nil
 }
 
-// exportPath checks the output path, or names one in exports/.
-func (w *Workspace) exportPath(out string, first, last time.Time) (string, error) {
+// exportPath checks the output path, or names one in exports/: base.pdf,
+// or base-2.pdf, base-3.pdf … when that exists.
+func (w *Workspace) exportPath(out, base string) (string, error) {
 	if out != "" {
 		if st, err := os.Stat(out); err == nil && st.IsDir() {
 			return "", review.Errorf(review.EINVALID, "%s is a folder; name the PDF file to write", out)
@@ -254,7 +242,6 @@ func (w *Workspace) exportPath(out string, first, last time.Time) (string, error
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
-	base := fmt.Sprintf("audit-%s-%s", first.Format(dateLayout), last.Format(dateLayout))
 	for i := 1; ; i++ {
 		name := base + ".pdf"
 		if i > 1 {
@@ -265,6 +252,54 @@ func (w *Workspace) exportPath(out string, first, last time.Time) (string, error
 			return p, nil
 		}
 	}
+}
+
+// signedExport is a laid-out PDF export to sign, write and record.
+type signedExport struct {
+	noun   string // "package", "assessment": names the file in errors
+	reason string // the signature's reason
+	out    string // the file to write
+	// kind is the event's kind, "export.audit"; its subject is
+	// "export:audit".
+	kind string
+	// payload is the event's figures; signWriteRecord adds file, sha256
+	// and signer_cert_sha256.
+	payload map[string]any
+}
+
+// signWriteRecord signs pdf with the company certificate or the
+// workspace key, writes it atomically and only then records the export
+// event with the file's SHA-256, which it returns (hex) with the event.
+// The SHA-256 is "" when nothing was written; with it and an error, the
+// file was written but its event not recorded.
+func (w *Workspace) signWriteRecord(ctx context.Context, actor string, pdf []byte, e signedExport) (string, review.Event, error) {
+	key, chain, err := w.packageSigner()
+	if err != nil {
+		return "", review.Event{}, err
+	}
+	signed, err := report.Sign(pdf, key, chain, w.Now(), e.reason)
+	if err != nil {
+		return "", review.Event{}, fmt.Errorf("sign the %s: %w", e.noun, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", review.Event{}, err
+	}
+	if err := writeAtomic(e.out, signed); err != nil {
+		return "", review.Event{}, err
+	}
+	sum := sha256.Sum256(signed)
+	certSum := sha256.Sum256(chain[0].Raw)
+	payload := maps.Clone(e.payload)
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	payload["file"], payload["sha256"] = filepath.Base(e.out), hex.EncodeToString(sum[:])
+	payload["signer_cert_sha256"] = hex.EncodeToString(certSum[:])
+	ev, err := w.DB.AppendEvent(ctx, actor, e.kind, "export:"+strings.TrimPrefix(e.kind, "export."), payload)
+	if err != nil {
+		return hex.EncodeToString(sum[:]), ev, fmt.Errorf("the %s %s was written, but its export event was not recorded: %w", e.noun, e.out, err)
+	}
+	return hex.EncodeToString(sum[:]), ev, nil
 }
 
 // writeAtomic writes data to a temporary file beside p, syncs it and
@@ -963,29 +998,15 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	if exportKindIs(args, "assessment") {
 		return cmdExportAssessment(ctx, c, args)
 	}
-	fl := c.flags("export")
-	ws := c.workspaceFlag(fl)
-	as := fl.String("as", "", "manager or admin exporting")
-	kind := fl.String("kind", "audit", "audit (assessment is handled by cmdExportAssessment)")
-	fromS := fl.String("from", "", "first day of the period, YYYY-MM-DD")
-	toS := fl.String("to", "", "last day of the period, YYYY-MM-DD (included)")
-	out := fl.String("o", "", "the PDF file to write")
-	lang := fl.String("lang", "zh", "language of the package: zh or en")
-	maxPages := fl.Int("max-pages", DefaultMaxPages, "at most this many evidence pages; larger periods show a sample")
-	pos, err := parse(fl, args)
-	if err != nil {
+	ec := c.exportCommand("audit", "manager or admin exporting", "audit (assessment is handled by cmdExportAssessment)",
+		"language of the package: zh or en")
+	fromS := ec.fl.String("from", "", "first day of the period, YYYY-MM-DD")
+	toS := ec.fl.String("to", "", "last day of the period, YYYY-MM-DD (included)")
+	maxPages := ec.fl.Int("max-pages", DefaultMaxPages, "at most this many evidence pages; larger periods show a sample")
+	if err := ec.parse(args); err != nil {
 		return err
 	}
-	switch {
-	case len(pos) > 0:
-		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	case *kind != "audit":
-		return usageError{fmt.Sprintf("--kind must be audit, not %q", *kind)}
-	case *out == "":
-		return usageError{"-o F.pdf names the file to write"}
-	case !slices.Contains(ExportLangs, *lang):
-		return usageError{fmt.Sprintf("--lang must be zh or en, not %q", *lang)}
-	case *maxPages < 1:
+	if *maxPages < 1 {
 		return usageError{"--max-pages must be at least 1"}
 	}
 	from, err := time.Parse(dateLayout, *fromS)
@@ -999,19 +1020,13 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	if to.Before(from) {
 		return usageError{fmt.Sprintf("--to %s is before --from %s", *toS, *fromS)}
 	}
-	w, actor, err := c.actAsExporter(ctx, c.dir(ws), *as)
+	w, actor, err := c.actAsExporter(ctx, c.dir(ec.ws), *ec.as, review.ActExportAudit, "only managers and admins may export audit packages")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	last := -1
-	res, err := w.ExportAudit(ctx, actor, AuditRequest{From: from, To: to, Lang: *lang, Out: *out, MaxPages: *maxPages,
-		Progress: func(done, total int) {
-			if pct := 100 * done / total; pct/10 > last/10 || pct == 100 && last != 100 {
-				last = pct
-				fmt.Fprintf(c.io.Err, "export: %d %%\n", pct)
-			}
-		}})
+	res, err := w.ExportAudit(ctx, actor, AuditRequest{From: from, To: to, Lang: *ec.lang, Out: *ec.out, MaxPages: *maxPages,
+		Progress: c.exportProgress()})
 	if err != nil {
 		return err
 	}
@@ -1024,18 +1039,68 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 	return nil
 }
 
+// exportCmd is the command line every export kind has: the workspace,
+// who exports, the kind, the file to write and the language.
+type exportCmd struct {
+	fl                    *flag.FlagSet
+	kind                  string // the kind this command line is for
+	ws, as, kindFlag, out *string
+	lang                  *string
+}
+
+// exportCommand defines the flags every export kind has; the kind's own
+// are added to fl before parse.
+func (c *cli) exportCommand(kind, asHelp, kindHelp, langHelp string) exportCmd {
+	fl := c.flags("export")
+	return exportCmd{fl: fl, kind: kind, ws: c.workspaceFlag(fl), as: fl.String("as", "", asHelp),
+		kindFlag: fl.String("kind", kind, kindHelp), out: fl.String("o", "", "the PDF file to write"),
+		lang: fl.String("lang", "zh", langHelp)}
+}
+
+// parse parses args and refuses, as usage errors, a positional argument,
+// another kind, a missing -o and an unknown language.
+func (e exportCmd) parse(args []string) error {
+	pos, err := parse(e.fl, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	case *e.kindFlag != e.kind:
+		return usageError{fmt.Sprintf("--kind must be %s, not %q", e.kind, *e.kindFlag)}
+	case *e.out == "":
+		return usageError{"-o F.pdf names the file to write"}
+	case !slices.Contains(ExportLangs, *e.lang):
+		return usageError{fmt.Sprintf("--lang must be zh or en, not %q", *e.lang)}
+	}
+	return nil
+}
+
+// exportProgress prints an export's progress to stderr every ten percent.
+func (c *cli) exportProgress() func(done, total int) {
+	last := -1
+	return func(done, total int) {
+		if pct := 100 * done / total; pct/10 > last/10 || pct == 100 && last != 100 {
+			last = pct
+			fmt.Fprintf(c.io.Err, "export: %d %%\n", pct)
+		}
+	}
+}
+
 // actAsExporter signs in the account that exports, as actAs does, and
-// says plainly who may export when its role may not.
-func (c *cli) actAsExporter(ctx context.Context, dir, as string) (*Workspace, review.Account, error) {
+// says plainly who may export (refusal, followed by the account and its
+// role) when its role may not act.
+func (c *cli) actAsExporter(ctx context.Context, dir, as string, act review.Action, refusal string) (*Workspace, review.Account, error) {
 	w, err := OpenWorkspace(ctx, dir, false)
 	if err != nil {
 		return nil, review.Account{}, err
 	}
 	actor, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), as)
-	if err == nil && !actor.Disabled && !actor.Role.Can(review.ActExportAudit) {
-		err = review.Errorf(review.EFORBIDDEN, "only managers and admins may export audit packages; %s is a %s", actor.Name, actor.Role)
+	if err == nil && !actor.Disabled && !actor.Role.Can(act) {
+		err = review.Errorf(review.EFORBIDDEN, "%s; %s is a %s", refusal, actor.Name, actor.Role)
 	} else if err == nil {
-		err = review.Require(actor, review.ActExportAudit)
+		err = review.Require(actor, act)
 	}
 	if err != nil {
 		w.Close()

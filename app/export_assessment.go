@@ -2,12 +2,7 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,7 +46,8 @@ type AssessmentExported struct {
 // team when req.Reviewer is "": it checks the actor's role (trainers and
 // managers, review.ActExportAssess), signs the chain head, reads the
 // scores, sessions, certifications and gates through the training
-// service, reads the chain head after them, has ui/report lay out the PDF,
+// service and the calibration report (all time) through quality control,
+// reads the chain head after them, has ui/report lay out the PDF,
 // signs it with the company certificate or the workspace key, writes it
 // atomically and only then records the export.assessment event with the
 // file's SHA-256. EFORBIDDEN for a role that may not export, ENOTFOUND for
@@ -86,7 +82,11 @@ func (w *Workspace) exportAssessment(ctx context.Context, actor review.Account, 
 	if err != nil {
 		return res, err
 	}
-	out, err := w.assessmentPath(req.Out, req.Reviewer, w.Now().In(zone))
+	who := req.Reviewer
+	if who == "" {
+		who = "team"
+	}
+	out, err := w.exportPath(req.Out, fmt.Sprintf("assessment-%s-%s", who, w.Now().In(zone).Format(dateLayout)))
 	if err != nil {
 		return res, err
 	}
@@ -103,44 +103,27 @@ func (w *Workspace) exportAssessment(ctx context.Context, actor review.Account, 
 	if err != nil {
 		return res, err
 	}
-	key, chain, err := w.packageSigner()
+	sum, ev, err := w.signWriteRecord(ctx, actor.Name, pdf, signedExport{noun: "assessment",
+		reason: "SynthReview reviewer assessment: " + who, out: out, kind: "export.assessment", payload: map[string]any{
+			"reviewer": req.Reviewer, "team": req.Reviewer == "", "lang": req.Lang, "time_zone": zone.String(),
+			"head_seq": a.Head.Seq, "head_hash": a.Head.Hash, "answered": a.Scores.Overall.Total,
+			"correct": a.Scores.Overall.Correct, "sessions": len(a.Scores.Sessions),
+		}})
+	if sum != "" {
+		res = AssessmentExported{Path: out, SHA256: sum, Reviewer: req.Reviewer, Overall: a.Scores.Overall, Head: a.Head, Event: ev}
+	}
 	if err != nil {
 		return res, err
-	}
-	who := req.Reviewer
-	if who == "" {
-		who = "team"
-	}
-	signed, err := report.Sign(pdf, key, chain, w.Now(), "SynthReview reviewer assessment: "+who)
-	if err != nil {
-		return res, fmt.Errorf("sign the assessment: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	if err := writeAtomic(out, signed); err != nil {
-		return res, err
-	}
-	sum := sha256.Sum256(signed)
-	res = AssessmentExported{Path: out, SHA256: hex.EncodeToString(sum[:]), Reviewer: req.Reviewer,
-		Overall: a.Scores.Overall, Head: a.Head}
-	certSum := sha256.Sum256(chain[0].Raw)
-	res.Event, err = w.DB.AppendEvent(ctx, actor.Name, "export.assessment", "export:assessment", map[string]any{
-		"file": filepath.Base(out), "sha256": res.SHA256, "reviewer": req.Reviewer, "team": req.Reviewer == "",
-		"lang": req.Lang, "time_zone": zone.String(), "head_seq": a.Head.Seq, "head_hash": a.Head.Hash,
-		"answered": a.Scores.Overall.Total, "correct": a.Scores.Overall.Correct, "sessions": len(a.Scores.Sessions),
-		"signer_cert_sha256": hex.EncodeToString(certSum[:]),
-	})
-	if err != nil {
-		return res, fmt.Errorf("the assessment %s was written, but its export event was not recorded: %w", out, err)
 	}
 	pm.phase(900, progressTotal)(1, 1)
 	return res, nil
 }
 
 // gatherAssessment reads what an assessment shows: the figures through
-// the training service first, then the chain head, so that the head
-// covers every training event the figures reflect.
+// the training service (hidden gold accuracy among the scores, pauses
+// among the certifications) and the calibration report through quality
+// control first, then the chain head, so that the head covers every
+// event the figures reflect.
 func (w *Workspace) gatherAssessment(ctx context.Context, actor review.Account, tr review.Trainer, reviewer string,
 	zone *time.Location) (report.Assessment, error) {
 	now := w.Now()
@@ -171,6 +154,11 @@ func (w *Workspace) gatherAssessment(ctx context.Context, actor review.Account, 
 	}
 	if a.SessionTook, err = w.sessionTook(ctx, a.Scores.Sessions); err != nil {
 		return a, err
+	}
+	// Calibration over every sample (all time, like the scores): the
+	// pages state it so.
+	if a.Agreement, err = w.Quality().Agreement(ctx, actor, time.Time{}); err != nil {
+		return a, fmt.Errorf("calibration agreement: %w", err)
 	}
 	// Set names only label the sessions: a role that may not list the
 	// sets gets their numbers.
@@ -264,31 +252,6 @@ func (w *Workspace) chainProof(ctx context.Context, a *report.Assessment) error 
 	return err
 }
 
-// assessmentPath checks the output path, or names one in exports/.
-func (w *Workspace) assessmentPath(out, reviewer string, day time.Time) (string, error) {
-	if out != "" {
-		return w.exportPath(out, day, day)
-	}
-	dir := filepath.Join(w.Dir, "exports")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
-	if reviewer == "" {
-		reviewer = "team"
-	}
-	base := fmt.Sprintf("assessment-%s-%s", reviewer, day.Format(dateLayout))
-	for i := 1; ; i++ {
-		name := base + ".pdf"
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d.pdf", base, i)
-		}
-		p := filepath.Join(dir, name)
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			return p, nil
-		}
-	}
-}
-
 // exportKindIs reports whether an export command line asks for kind: the
 // assessment has flags of its own, so cmdExport hands such a command line
 // over before parsing it.
@@ -310,47 +273,18 @@ func exportKindIs(args []string, kind string) bool {
 }
 
 func cmdExportAssessment(ctx context.Context, c *cli, args []string) error {
-	fl := c.flags("export")
-	ws := c.workspaceFlag(fl)
-	as := fl.String("as", "", "trainer or manager exporting")
-	kind := fl.String("kind", "assessment", "assessment")
-	reviewer := fl.String("reviewer", "", "the reviewer assessed (without it: the team assessment)")
-	out := fl.String("o", "", "the PDF file to write")
-	lang := fl.String("lang", "zh", "language of the assessment: zh or en")
-	pos, err := parse(fl, args)
-	if err != nil {
+	ec := c.exportCommand("assessment", "trainer or manager exporting", "assessment", "language of the assessment: zh or en")
+	reviewer := ec.fl.String("reviewer", "", "the reviewer assessed (without it: the team assessment)")
+	if err := ec.parse(args); err != nil {
 		return err
 	}
-	switch {
-	case len(pos) > 0:
-		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	case *kind != "assessment":
-		return usageError{fmt.Sprintf("--kind must be assessment here, not %q", *kind)}
-	case *out == "":
-		return usageError{"-o F.pdf names the file to write"}
-	case !slices.Contains(ExportLangs, *lang):
-		return usageError{fmt.Sprintf("--lang must be zh or en, not %q", *lang)}
-	}
-	w, err := OpenWorkspace(ctx, c.dir(ws), false)
+	w, actor, err := c.actAsExporter(ctx, c.dir(ec.ws), *ec.as, review.ActExportAssess, "only trainers and managers may export assessments")
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	actor, err := c.signIn(ctx, w, newPasswords(c.io.In, c.io.Err), *as)
-	if err != nil {
-		return err
-	}
-	if !actor.Disabled && !actor.Role.Can(review.ActExportAssess) {
-		return review.Errorf(review.EFORBIDDEN, "only trainers and managers may export assessments; %s is a %s", actor.Name, actor.Role)
-	}
-	last := -1
-	res, err := w.ExportAssessment(ctx, actor, AssessmentRequest{Reviewer: *reviewer, Lang: *lang, Out: *out,
-		Progress: func(done, total int) {
-			if pct := 100 * done / total; pct/10 > last/10 || pct == 100 && last != 100 {
-				last = pct
-				fmt.Fprintf(c.io.Err, "export: %d %%\n", pct)
-			}
-		}})
+	res, err := w.ExportAssessment(ctx, actor, AssessmentRequest{Reviewer: *reviewer, Lang: *ec.lang, Out: *ec.out,
+		Progress: c.exportProgress()})
 	if err != nil {
 		return err
 	}

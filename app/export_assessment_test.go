@@ -128,6 +128,13 @@ func TestExportAssessment(t *testing.T) {
 		if !regexp.MustCompile(`准确率\s*` + pct).MatchString(text) {
 			t.Errorf("the assessment does not state 准确率 %s:\n%s", pct, text)
 		}
+		// The quality checks: the demo serves no hidden gold, and reviewer1's
+		// decisions and second reviews agree with reviewer2's on 5 of 7.
+		for _, re := range []*regexp.Regexp{regexp.MustCompile(`隐藏金标准准确率\s*尚无作答`), regexp.MustCompile(`校准一致率\s*71\.4% \(5 / 7\)`)} {
+			if !re.MatchString(text) {
+				t.Errorf("the assessment does not state %v:\n%s", re, text)
+			}
+		}
 	})
 
 	t.Run("it is signed and verifies like an audit package", func(t *testing.T) {
@@ -175,23 +182,7 @@ func TestExportAssessment(t *testing.T) {
 	})
 
 	t.Run("a manager exports the team assessment", func(t *testing.T) {
-		team := filepath.Join(t.TempDir(), "team.pdf")
-		code, stdout, stderr := runCLI(t, DemoPassword+"\n", "export", "--workspace", dir, "--as", "manager",
-			"--kind", "assessment", "-o", team, "--lang", "en")
-		if code != 0 {
-			t.Fatalf("manager's export: exit %d\n%s\n%s", code, stdout, stderr)
-		}
-		b, err := os.ReadFile(team)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res, err := report.Verify(b, nil); err != nil || !res.OK {
-			t.Fatalf("verify: %v %+v", err, res.Checks)
-		}
-		m, err := report.ReadAssessment(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		team, m := exportTeamAssessment(t, dir, "en")
 		var names []string
 		for _, r := range m.Assessment.Reviewers {
 			names = append(names, r.Reviewer)
@@ -199,10 +190,67 @@ func TestExportAssessment(t *testing.T) {
 		if !m.Assessment.Team || !strings.Contains(strings.Join(names, " "), "reviewer1") || !strings.Contains(strings.Join(names, " "), "reviewer2") {
 			t.Errorf("the team assessment's reviewers: %v", names)
 		}
-		if text, ok := pdfText(t, team); ok && (!regexp.MustCompile(`Accuracy\s*\d+\.\d%`).MatchString(text) || !strings.Contains(text, "By reviewer")) {
+		if text, ok := pdfText(t, team); ok && (!regexp.MustCompile(`Accuracy\s*\d+\.\d%`).MatchString(text) || !strings.Contains(text, "By reviewer") ||
+			!regexp.MustCompile(`Calibration κ\s*0\.50`).MatchString(text)) {
 			t.Errorf("the team assessment's text:\n%s", text)
 		}
 	})
+
+	t.Run("the team assessment states the demo's calibration", func(t *testing.T) {
+		// The demo's seven second reviews: reviewer2 on five of reviewer1's
+		// decisions, reviewer1 on two of reviewer2's; two disagree.
+		team, m := exportTeamAssessment(t, dir, "zh")
+		c := m.Assessment.Quality.Calibration
+		if c.Overall == nil || c.Overall.N != 7 || c.Overall.Agreed != 5 || c.Overall.Kappa == nil || *c.Overall.Kappa != 0.5 ||
+			len(c.Pairs) != 1 || c.Pairs[0].A != "reviewer1" || c.Pairs[0].B != "reviewer2" || c.Pairs[0].N != 7 {
+			t.Errorf("the manifest's calibration: %+v", c)
+		}
+		if m.Assessment.Quality.HiddenGold.Total != 0 || len(m.Assessment.Quality.Pauses) != 0 {
+			t.Errorf("hidden gold in the demo: %+v", m.Assessment.Quality)
+		}
+		text, ok := pdfText(t, team)
+		if !ok {
+			t.Skip("pdftotext not installed (poppler-utils)")
+		}
+		flat := strings.Join(strings.Fields(text), "")
+		for _, want := range []string{"在线质量抽检", "一致性：κ值0.50·一致率71.4%（7个样本中5个一致）", "隐藏金标准准确率尚无作答"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("the team assessment lacks %q:\n%s", want, text)
+			}
+		}
+		if !regexp.MustCompile(`校准 κ 值\s*0\.50`).MatchString(text) {
+			t.Errorf("the team assessment does not state κ 0.50:\n%s", text)
+		}
+	})
+}
+
+// exportTeamAssessment has the manager export the team assessment of the
+// workspace in dir in lang through the command line, checks that it
+// verifies (and that pdfsig says its signature is valid, where installed)
+// and returns its path and manifest.
+func exportTeamAssessment(t *testing.T, dir, lang string) (string, report.AssessmentManifest) {
+	t.Helper()
+	team := filepath.Join(t.TempDir(), "team-"+lang+".pdf")
+	code, stdout, stderr := runCLI(t, DemoPassword+"\n", "export", "--workspace", dir, "--as", "manager",
+		"--kind", "assessment", "-o", team, "--lang", lang)
+	if code != 0 {
+		t.Fatalf("manager's export: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := report.Verify(b, nil); err != nil || !res.OK {
+		t.Fatalf("verify: %v %+v", err, res.Checks)
+	}
+	if out, ok := pdfsig(t, team); ok && !strings.Contains(out, "Signature is Valid.") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	m, err := report.ReadAssessment(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return team, m
 }
 
 // fakeTrainer answers the training service's reads with fixed figures;

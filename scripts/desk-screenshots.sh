@@ -8,7 +8,7 @@
 # Writes OUT/NAME-{zh,en}.png for reviewer1's screens (signin, desk,
 # revealed, reject, keys, queues, training, scores, lock), the manager's
 # (dashboard, complaints, consents, realnames, export) and the trainer's
-# (goldsets). Needs Xvfb, xdotool, xdpyinfo
+# (goldsets, quality: the scores screen's hidden gold and calibration). Needs Xvfb, xdotool, xdpyinfo
 # and import (imagemagick). Look at every picture before committing it.
 set -euo pipefail
 bin=${1:?usage: desk-screenshots.sh BIN [OUT]}
@@ -23,6 +23,7 @@ trap cleanup EXIT
 # (made once per language), signs USER in and runs the steps:
 #   key:KEYS   xdotool key KEYS, then a pause
 #   wait:S     sleep S seconds
+#   scroll:N   N wheel steps down over the middle of the window
 #   shot:NAME  screenshot to OUT/NAME-SUFFIX.png
 #   login:NAME screenshot of the sign-in form with the name typed
 session() {
@@ -61,6 +62,7 @@ session() {
 		case $st in
 		key:*) xdotool key ${st#key:}; sleep 1.5 ;;
 		wait:*) sleep "${st#wait:}" ;;
+		scroll:*) xdotool mousemove 640 500 click --repeat "${st#scroll:}" 5; sleep 1.5 ;;
 		shot:*) import -window root "$out/${st#shot:}-$sfx.png"; echo "  $out/${st#shot:}-$sfx.png" ;;
 		esac
 	done
@@ -82,5 +84,5 @@ for lang in zh en; do
 	session $locale $lang manager wait:2 shot:dashboard key:ctrl+4 key:Down shot:complaints \
 		key:ctrl+5 shot:consents key:ctrl+6 shot:realnames key:ctrl+8 shot:export
 	# The trainer's: training, gold sets, scores, summary.
-	session $locale $lang trainer key:ctrl+2 wait:1 key:Down wait:1 shot:goldsets
+	session $locale $lang trainer key:ctrl+2 wait:1 key:Down wait:1 shot:goldsets key:ctrl+3 wait:2 scroll:40 shot:quality
 done

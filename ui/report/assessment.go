@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-pdf/fpdf"
 
 	"synthreview/review"
 )
@@ -58,6 +55,15 @@ type Assessment struct {
 	Certifications []review.Certification // every certification and revocation, oldest first
 	Gates          []review.Gate          // the queues' certification requirements at export
 
+	// Agreement is the calibration report (review.Agreement) the quality
+	// section states: a team assessment shows all of it, a reviewer's the
+	// pairs that include the reviewer. Its Since is the first day it
+	// covers; zero covers every sample (all time, like the scores).
+	// Hidden gold accuracy is Scores.ByKind[review.SessionHiddenGold] (each
+	// reviewer's in Reviewers), and pauses are the certifications revoked
+	// by review.PauseActor.
+	Agreement review.Agreement
+
 	// Events link a signed checkpoint to Head: consecutive events ending
 	// at Head (the head alone is enough; it is added when missing).
 	// Checkpoints are the signed chain heads among or before them, with
@@ -95,6 +101,62 @@ type ManifestAssessment struct {
 	Reviewers      []ManifestReviewer      `json:"reviewers,omitempty"`
 	Certifications []ManifestCertification `json:"certifications"`
 	Gates          []ManifestGate          `json:"gates"`
+	// Quality is the quality checks in live work: hidden gold, the pauses
+	// it made and calibration agreement.
+	Quality ManifestQuality `json:"quality"`
+}
+
+// ManifestQuality is an assessment's quality checks in live work.
+type ManifestQuality struct {
+	// HiddenGold is the reviewer's (the team's) accuracy on hidden gold,
+	// the same figure as ByKind["hidden_gold"] (zero when none).
+	HiddenGold  ManifestRatio       `json:"hidden_gold"`
+	Pauses      []ManifestPause     `json:"pauses"`
+	Calibration ManifestCalibration `json:"calibration"`
+}
+
+// ManifestPause is a certification that hidden gold revoked.
+type ManifestPause struct {
+	CertificationID int64   `json:"certification_id,omitempty"`
+	Reviewer        string  `json:"reviewer"`
+	Queue           string  `json:"queue"`
+	PausedAt        string  `json:"paused_at"`
+	Accuracy        float64 `json:"accuracy"` // percent over the last Answers hidden gold answers
+	Answers         int     `json:"answers"`  // 0 when the reason could not be read
+	Gate            float64 `json:"gate"`     // the gate's minimum accuracy, percent
+	Reason          string  `json:"reason"`
+	// RecertifiedAt is the next certification for the queue, "" while
+	// the pause stands.
+	RecertifiedAt string `json:"recertified_at,omitempty"`
+}
+
+// ManifestCalibration is calibration agreement: for a team the whole
+// report, for a reviewer the pairs that include the reviewer.
+type ManifestCalibration struct {
+	// Since is the first day the samples cover; "" is every sample (all
+	// time up to the assessment's time).
+	Since      string                   `json:"since,omitempty"`
+	Overall    *ManifestKappa           `json:"overall,omitempty"` // team only
+	Pairs      []ManifestPairKappa      `json:"pairs"`
+	ByCategory map[string]ManifestKappa `json:"by_category,omitempty"` // team only
+	Waiting    *int                     `json:"waiting,omitempty"`     // team only: samples waiting
+}
+
+// ManifestKappa is agreement over N samples: how many agreed, the share in
+// percent (one decimal) and Cohen's kappa as the pages print it (two
+// decimals), null when kappa has no value.
+type ManifestKappa struct {
+	N       int      `json:"n"`
+	Agreed  int      `json:"agreed"`
+	Percent float64  `json:"percent"`
+	Kappa   *float64 `json:"kappa"`
+}
+
+// ManifestPairKappa is the agreement of two reviewers (A before B by name).
+type ManifestPairKappa struct {
+	A string `json:"a"`
+	B string `json:"b"`
+	ManifestKappa
 }
 
 // ManifestRatio is correct answers over answers, with the percentage as
@@ -133,6 +195,7 @@ type ManifestReviewer struct {
 	AvgTookMS  int64                    `json:"avg_took_ms"`
 	Sessions   int                      `json:"sessions"`
 	ByCategory map[string]ManifestRatio `json:"by_category"`
+	HiddenGold ManifestRatio            `json:"hidden_gold"` // accuracy on hidden gold in live work
 }
 
 // ManifestCertification is one certification, revoked or in force.
@@ -279,7 +342,8 @@ func newAssessmentManifest(a *Assessment, lang string) AssessmentManifest {
 	}
 	for _, rs := range a.Reviewers {
 		f.Reviewers = append(f.Reviewers, ManifestReviewer{Reviewer: rs.Reviewer, Overall: ratioOf(rs.Overall),
-			AvgTookMS: rs.AvgTook.Milliseconds(), Sessions: len(rs.Sessions), ByCategory: ratiosOf(rs.ByCategory)})
+			AvgTookMS: rs.AvgTook.Milliseconds(), Sessions: len(rs.Sessions), ByCategory: ratiosOf(rs.ByCategory),
+			HiddenGold: ratioOf(rs.ByKind[review.SessionHiddenGold])})
 	}
 	for _, c := range a.Certifications {
 		f.Certifications = append(f.Certifications, ManifestCertification{ID: c.ID, Reviewer: c.Reviewer, Queue: c.Queue,
@@ -291,6 +355,7 @@ func newAssessmentManifest(a *Assessment, lang string) AssessmentManifest {
 		f.Gates = append(f.Gates, ManifestGate{Queue: g.Queue, MinAccuracy: g.MinAccuracy, MinItems: g.MinItems,
 			SetBy: g.SetBy, SetAt: timeText(g.SetAt)})
 	}
+	f.Quality = manifestQuality(a)
 	m.Assessment = f
 	return m
 }
@@ -328,15 +393,7 @@ type assessor struct {
 }
 
 func renderAssessment(ctx context.Context, a *Assessment, m *AssessmentManifest, lang string, progress func(done, total int)) ([]byte, error) {
-	w, err := loadWords(lang)
-	if err != nil {
-		return nil, err
-	}
-	manifest, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode manifest: %w", err)
-	}
-	d, err := newDoc(w)
+	d, manifest, err := startDoc(lang, m)
 	if err != nil {
 		return nil, err
 	}
@@ -344,33 +401,12 @@ func renderAssessment(ctx context.Context, a *Assessment, m *AssessmentManifest,
 	au := &Audit{Provider: a.Provider, Zone: a.Zone, From: first, To: last, ExportedBy: a.ExportedBy,
 		ExportedAt: a.ExportedAt, Workspace: a.Workspace, Head: a.Head}
 	r := &assessor{renderer: &renderer{doc: d, a: au, m: &m.Manifest, ctx: ctx, progress: progress}, as: a, am: m}
-	r.total = 8 + len(a.Scores.Sessions) + len(a.Reviewers) + len(m.After) + len(m.Checkpoints)
-	d.header = r.title() + " · " + a.Provider.Name + " · " + r.subject()
-	d.f.SetTitle(r.title()+" "+a.Provider.Name+" "+r.subject(), true)
-	d.f.SetAuthor(a.ExportedBy, true)
-	d.f.SetCreator("SynthReview", true)
-	d.f.SetProducer("SynthReview (go-pdf/fpdf)", true)
-	d.f.SetLang(map[bool]string{true: "zh-CN", false: "en"}[w.zh])
-	d.f.SetCreationDate(a.ExportedAt)
-	d.f.SetModificationDate(a.ExportedAt)
-	d.f.SetAttachments([]fpdf.Attachment{{Content: manifest, Filename: ManifestName, Description: "SynthReview " + ManifestSchema + " (assessment)"}})
-
-	steps := []func(){r.cover, r.results, r.sessions, r.certifications, r.reviewers, r.chainHead, r.checkpoints, d.footers}
-	for _, step := range steps {
-		step()
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := d.f.Error(); err != nil {
-			return nil, fmt.Errorf("lay out the assessment: %w", err)
-		}
-		r.tick(1)
-	}
-	var buf bytes.Buffer
-	if err := d.f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("write the assessment: %w", err)
-	}
-	return buf.Bytes(), nil
+	r.total = 9 + len(a.Scores.Sessions) + len(a.Reviewers) + len(m.After) + len(m.Checkpoints)
+	info := docInfo{title: r.title() + " " + a.Provider.Name + " " + r.subject(),
+		header: r.title() + " · " + a.Provider.Name + " · " + r.subject(), author: a.ExportedBy, at: a.ExportedAt,
+		manifest: manifest, attachment: "SynthReview " + ManifestSchema + " (assessment)", what: "the assessment"}
+	steps := []func(){r.cover, r.results, r.quality, r.sessions, r.certifications, r.reviewers, r.chainHead, r.checkpoints, d.footers}
+	return d.layOut(ctx, info, steps, func() { r.tick(1) })
 }
 
 func (r *assessor) team() bool { return r.as.Reviewer == "" }
@@ -408,16 +444,7 @@ func (r *assessor) took(d time.Duration) string {
 
 func (r *assessor) cover() {
 	d, w, a := r.doc, r.w, r.as
-	d.newPage()
-	d.f.SetFont(faceFamily[faceLatin], "", sizeBody)
-	d.f.Bookmark(r.title(), 0, -1)
-	d.y = 34
-	d.setFill(colBar)
-	d.f.Rect(marginL, d.y, 3, 24, "F")
-	d.text(marginL+7, d.y, r.title(), true, sizeTitle, colText)
-	d.y += lineH(sizeTitle) + 1
-	d.text(marginL+7, d.y, w.L("as.subtitle"), false, sizeH2, colMuted)
-	d.y += 22
+	d.coverTitle(r.title(), w.L("as.subtitle"))
 	d.paraAt(marginL, contentW, orDash(a.Provider.Name), true, sizeH1, colText)
 	d.y += 4
 
@@ -452,15 +479,7 @@ func (r *assessor) cover() {
 	d.y += 1
 	d.paraAt(marginL+46, contentW-46, w.L("head.note"), false, sizeTable, colMuted)
 	d.y += 8
-	d.ensure(20)
-	d.setFill(colHeadFill)
-	lines := d.fonts.wrap(w.L("as.sign.note"), false, sizeTable, contentW-8, 0)
-	h := float64(len(lines))*lineH(sizeTable) + 6
-	d.f.Rect(marginL, d.y, contentW, h, "F")
-	for i, line := range lines {
-		d.text(marginL+4, d.y+3+float64(i)*lineH(sizeTable), line, false, sizeTable, colText)
-	}
-	d.y += h
+	d.noteBox(w.L("as.sign.note"))
 }
 
 // ratioCols are the columns answered, correct and accuracy after a first
@@ -778,6 +797,13 @@ func (r *assessor) certStatus(c review.Certification) string {
 	if !c.Revoked {
 		return w.L("as.cert.inforce")
 	}
+	// A pause by hidden gold reads as a pause, with its figures.
+	if p := review.PausedFrom(c); p != nil && p.Answers > 0 {
+		return w.T("quality.as.pause.status", "Date", r.local(c.RevokedAt, false), "Accuracy", percentText(p.Accuracy),
+			"Answers", p.Answers, "Gate", percentText(p.Gate))
+	} else if p != nil {
+		return w.T("quality.as.pause.plain", "Date", r.local(c.RevokedAt, false)) + w.L("as.sep") + c.Reason
+	}
 	status := w.F("as.cert.revoked", r.local(c.RevokedAt, false))
 	if c.RevokedBy != "" {
 		status = w.F("as.cert.revokedby", r.local(c.RevokedAt, false), c.RevokedBy)
@@ -806,14 +832,18 @@ func (r *assessor) reviewers() {
 			certified[c.Reviewer] = append(certified[c.Reviewer], w.code("queue.", c.Queue))
 		}
 	}
-	cols := []column{{title: w.L("col.reviewer"), width: 30}, {title: w.L("as.fig.sessions"), width: 20, right: true},
-		{title: w.L("as.col.answered"), width: 22, right: true}, {title: w.L("as.col.correct"), width: 22, right: true},
-		{title: w.L("as.accuracy"), width: 22, right: true}, {title: w.L("as.col.took"), width: 22, right: true},
-		{title: w.L("as.col.certified"), width: 40}}
+	cols := []column{{title: w.L("col.reviewer"), width: 26}, {title: w.L("as.fig.sessions"), width: 16, right: true},
+		{title: w.L("as.col.answered"), width: 18, right: true}, {title: w.L("as.col.correct"), width: 18, right: true},
+		{title: w.L("as.accuracy"), width: 20, right: true}, {title: w.L("as.col.took"), width: 22, right: true},
+		{title: w.T("quality.as.gold"), width: 25, right: true}, {title: w.L("as.col.certified"), width: 33}}
 	d.table(cols, len(rs), sizeTable, func(i int) []string {
 		s := rs[i]
+		gold := w.T("quality.as.gold.none")
+		if x := s.ByKind[review.SessionHiddenGold]; x.Total > 0 {
+			gold = accuracy(x) + "\n" + w.F("label.of", x.Correct, x.Total)
+		}
 		return []string{s.Reviewer, itoa(len(s.Sessions)), itoa(s.Overall.Total), itoa(s.Overall.Correct),
-			accuracy(s.Overall), r.took(s.AvgTook), orDash(strings.Join(certified[s.Reviewer], w.L("as.sep")))}
+			accuracy(s.Overall), r.took(s.AvgTook), gold, orDash(strings.Join(certified[s.Reviewer], w.L("as.sep")))}
 	}, nil)
 	for _, s := range rs {
 		r.categoryTable(s.Reviewer+" · "+w.L("as.accuracy")+" "+accuracy(s.Overall), s.ByCategory)
@@ -831,4 +861,283 @@ func (r *assessor) chainHead() {
 	d.para(w.L("events.note"), false, sizeTable, colMuted)
 	d.y += 2
 	r.eventTable(r.m.After, w.L("after.none"))
+}
+
+// T words a key of the translation files, which the screens share,
+// filling its {{.Name}} placeholders from args given as name, value
+// pairs; it gives the key itself when no file has it. The quality section
+// keeps its words there (quality.*.json) rather than in labels.
+func (w *words) T(key string, args ...any) string {
+	s, ok := w.tr[key]
+	if !ok {
+		return key
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		s = strings.ReplaceAll(s, "{{."+fmt.Sprint(args[i])+"}}", fmt.Sprint(args[i+1]))
+	}
+	return s
+}
+
+// kappaUnclear is the kappa under which the pages flag a pair or a
+// category: the guidelines may be unclear there (the scores screen's
+// threshold).
+const kappaUnclear = 0.6
+
+// roundKappa is a kappa as printed: two decimals, never "-0.00".
+func roundKappa(k float64) float64 {
+	v := math.Round(k*100) / 100
+	if v == 0 {
+		return 0
+	}
+	return v
+}
+
+// kappaText writes a kappa with two decimals; "—" when it has no value.
+func kappaText(k review.Kappa) string {
+	if !k.Defined {
+		return "—"
+	}
+	return strconv.FormatFloat(roundKappa(k.Kappa), 'f', 2, 64)
+}
+
+func unclearKappa(k review.Kappa) bool { return k.Defined && roundKappa(k.Kappa) < kappaUnclear }
+
+func agreedOf(k review.Kappa) review.Ratio { return review.Ratio{Correct: k.Agreed, Total: k.N} }
+
+func manifestKappa(k review.Kappa) ManifestKappa {
+	m := ManifestKappa{N: k.N, Agreed: k.Agreed, Percent: ratioOf(agreedOf(k)).Percent}
+	if k.Defined {
+		v := roundKappa(k.Kappa)
+		m.Kappa = &v
+	}
+	return m
+}
+
+// pause is a certification hidden gold revoked, with its figures and the
+// certification that ended it (zero while it stands).
+type pause struct {
+	cert        review.Certification
+	figures     *review.PausedError
+	recertified time.Time
+}
+
+// pausesOf lists the pauses among certs of reviewer ("" for everyone), in
+// the order they happened.
+func pausesOf(certs []review.Certification, reviewer string) []pause {
+	var out []pause
+	for _, c := range certs {
+		p := review.PausedFrom(c)
+		if p == nil || (reviewer != "" && c.Reviewer != reviewer) {
+			continue
+		}
+		ps := pause{cert: c, figures: p}
+		for _, n := range certs {
+			if n.Reviewer == c.Reviewer && n.Queue == c.Queue && n.CertifiedAt.After(c.RevokedAt) &&
+				(ps.recertified.IsZero() || n.CertifiedAt.Before(ps.recertified)) {
+				ps.recertified = n.CertifiedAt
+			}
+		}
+		out = append(out, ps)
+	}
+	slices.SortStableFunc(out, func(x, y pause) int { return x.cert.RevokedAt.Compare(y.cert.RevokedAt) })
+	return out
+}
+
+// calibrationPairs are the pairs of reviewers a assesses: every pair for
+// the team, the pairs that include the reviewer otherwise.
+func calibrationPairs(a *Assessment) []review.PairAgreement {
+	if a.Reviewer == "" {
+		return a.Agreement.Pairs
+	}
+	var out []review.PairAgreement
+	for _, p := range a.Agreement.Pairs {
+		if p.A == a.Reviewer || p.B == a.Reviewer {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pooled adds up the samples and agreements of pairs (each sample is in
+// one pair, so the share agreed adds up; kappa does not).
+func pooled(pairs []review.PairAgreement) review.Kappa {
+	var k review.Kappa
+	for _, p := range pairs {
+		k.N += p.N
+		k.Agreed += p.Agreed
+	}
+	return k
+}
+
+// manifestQuality gathers the quality section's figures for the manifest.
+func manifestQuality(a *Assessment) ManifestQuality {
+	q := ManifestQuality{HiddenGold: ratioOf(a.Scores.ByKind[review.SessionHiddenGold]), Pauses: []ManifestPause{},
+		Calibration: ManifestCalibration{Pairs: []ManifestPairKappa{}}}
+	for _, p := range pausesOf(a.Certifications, a.Reviewer) {
+		c := p.cert
+		q.Pauses = append(q.Pauses, ManifestPause{CertificationID: c.ID, Reviewer: c.Reviewer, Queue: c.Queue,
+			PausedAt: timeText(c.RevokedAt), Accuracy: p.figures.Accuracy, Answers: p.figures.Answers, Gate: p.figures.Gate,
+			Reason: c.Reason, RecertifiedAt: timeText(p.recertified)})
+	}
+	ag, cal := a.Agreement, &q.Calibration
+	if !ag.Since.IsZero() {
+		cal.Since = ag.Since.In(a.Zone).Format(dateFormat)
+	}
+	for _, p := range calibrationPairs(a) {
+		cal.Pairs = append(cal.Pairs, ManifestPairKappa{A: p.A, B: p.B, ManifestKappa: manifestKappa(p.Kappa)})
+	}
+	if a.Reviewer == "" {
+		overall, waiting := manifestKappa(ag.Overall), ag.Waiting
+		cal.Overall, cal.Waiting = &overall, &waiting
+		cal.ByCategory = make(map[string]ManifestKappa, len(ag.ByCategory))
+		for c, k := range ag.ByCategory {
+			cal.ByCategory[string(c)] = manifestKappa(k)
+		}
+	}
+	return q
+}
+
+// goldText writes a hidden gold accuracy with its counts, or says there
+// are no answers yet.
+func (r *assessor) goldText(x review.Ratio) string {
+	if x.Total <= 0 {
+		return r.w.T("quality.as.gold.none")
+	}
+	return accuracy(x) + " (" + r.w.F("label.of", x.Correct, x.Total) + ")"
+}
+
+// agreedText writes the share of samples agreed on with its counts.
+func (r *assessor) agreedText(k review.Kappa) string {
+	if k.N <= 0 {
+		return "–"
+	}
+	return accuracy(agreedOf(k)) + " (" + r.w.F("label.of", k.Agreed, k.N) + ")"
+}
+
+// quality is the section on quality checks in live work: hidden gold
+// accuracy, the pauses hidden gold made, and calibration agreement (the
+// whole report for a team, the reviewer's pairs for a reviewer).
+func (r *assessor) quality() {
+	d, w, a := r.doc, r.w, r.as
+	d.h1(w.T("quality.as.section"), false)
+	d.para(w.T("quality.as.note"), false, sizeTable, colMuted)
+	if a.Agreement.Since.IsZero() {
+		d.para(w.T("quality.as.period.all", "AsOf", r.local(a.ExportedAt, false)), false, sizeTable, colMuted)
+	} else {
+		d.para(w.T("quality.as.period.since", "Since", r.day(a.Agreement.Since), "AsOf", r.local(a.ExportedAt, false)),
+			false, sizeTable, colMuted)
+	}
+	d.y += 2
+	pauses := pausesOf(a.Certifications, a.Reviewer)
+	pairs := calibrationPairs(a)
+	grid := [][2]string{
+		{w.T("quality.as.gold.accuracy"), r.goldText(a.Scores.ByKind[review.SessionHiddenGold])},
+		{w.T("quality.as.pauses"), itoa(len(pauses))},
+	}
+	if r.team() {
+		grid = append(grid, [2]string{w.T("quality.as.kappa"), kappaText(a.Agreement.Overall)},
+			[2]string{w.T("quality.as.agreed"), r.agreedText(a.Agreement.Overall)},
+			[2]string{w.T("quality.as.waiting"), itoa(a.Agreement.Waiting)})
+	} else {
+		grid = append(grid, [2]string{w.T("quality.as.agreed"), r.agreedText(pooled(pairs))},
+			[2]string{w.T("quality.as.pairs.n"), itoa(len(pairs))})
+	}
+	d.kvGrid(grid, sizeBody)
+	r.pauseTable(pauses)
+	r.calibration(pairs)
+}
+
+// pauseTable lists the pauses with their figures and re-certification.
+func (r *assessor) pauseTable(pauses []pause) {
+	d, w := r.doc, r.w
+	d.h2(w.T("quality.as.pauses"), 14)
+	d.para(w.T("quality.as.pauses.note"), false, sizeTable, colMuted)
+	if len(pauses) == 0 {
+		d.para(w.T("quality.as.pauses.none"), false, sizeTable, colMuted)
+		return
+	}
+	cols := []column{{title: w.L("col.reviewer"), width: 24}, {title: w.L("as.col.queue"), width: 20},
+		{title: w.T("quality.as.col.paused"), width: 27}, {title: w.T("quality.as.col.accuracy"), width: 42},
+		{title: w.T("quality.as.col.gate"), width: 25, right: true}, {title: w.T("quality.as.col.recertified")}}
+	cols[len(cols)-1].width = contentW - tableW(cols)
+	d.table(cols, len(pauses), sizeTable, func(i int) []string {
+		p := pauses[i]
+		figures, gate := p.cert.Reason, "–"
+		if f := p.figures; f.Answers > 0 {
+			figures = w.T("quality.as.pause.figures", "Accuracy", percentText(f.Accuracy), "Answers", f.Answers)
+			gate = percentText(f.Gate)
+		}
+		recert := w.T("quality.as.recertified.not")
+		if !p.recertified.IsZero() {
+			recert = r.local(p.recertified, false)
+		}
+		return []string{p.cert.Reviewer, w.code("queue.", p.cert.Queue), r.local(p.cert.RevokedAt, false), figures, gate, recert}
+	}, nil)
+}
+
+// calibration states calibration agreement: for a team overall, per pair
+// and per category; for a reviewer the pairs that include them.
+func (r *assessor) calibration(pairs []review.PairAgreement) {
+	d, w, ag := r.doc, r.w, r.as.Agreement
+	d.h2(w.T("quality.as.calibration"), 14)
+	d.para(w.T("quality.as.calibration.note"), false, sizeTable, colMuted)
+	if r.team() {
+		if ag.Overall.N == 0 {
+			d.para(w.T("quality.as.overall.none"), false, sizeBody, colMuted)
+			return
+		}
+		d.y += 1
+		d.para(w.T("quality.as.overall", "Kappa", kappaText(ag.Overall), "Percent", accuracy(agreedOf(ag.Overall)),
+			"Agreed", ag.Overall.Agreed, "N", ag.Overall.N), true, sizeBody, colText)
+	} else if len(pairs) == 0 {
+		d.para(w.T("quality.as.reviewer.none", "Reviewer", r.as.Reviewer), false, sizeBody, colMuted)
+		return
+	}
+	title := w.T("quality.as.pairs")
+	if !r.team() {
+		title = w.T("quality.as.pairs.of", "Reviewer", r.as.Reviewer)
+	}
+	d.h2(title, 10)
+	cols := []column{{title: w.T("quality.as.col.a"), width: 30}, {title: w.T("quality.as.col.b"), width: 30}}
+	cols = append(cols, r.kappaCols()...)
+	d.table(cols, len(pairs), sizeTable, func(i int) []string {
+		p := pairs[i]
+		return append([]string{p.A, p.B}, r.kappaCells(p.Kappa)...)
+	}, nil)
+	if !r.team() || len(ag.ByCategory) == 0 {
+		return
+	}
+	var cats []review.Category
+	for _, c := range review.Categories {
+		if _, ok := ag.ByCategory[c]; ok {
+			cats = append(cats, c)
+		}
+	}
+	for _, c := range sortedKeys(ag.ByCategory) { // codes outside the known list
+		if !review.Category(c).Valid() {
+			cats = append(cats, review.Category(c))
+		}
+	}
+	d.h2(w.T("quality.as.categories"), 10)
+	cols = append([]column{{title: w.L("col.category"), width: 60}}, r.kappaCols()...)
+	d.table(cols, len(cats), sizeTable, func(i int) []string {
+		return append([]string{w.code("category.", string(cats[i]))}, r.kappaCells(ag.ByCategory[cats[i]])...)
+	}, nil)
+}
+
+// kappaCols are the columns samples, agreed, share agreed, kappa and
+// note, which fill the width left of 60 millimetres.
+func (r *assessor) kappaCols() []column {
+	w := r.w
+	return []column{{title: w.T("quality.as.col.samples"), width: 18, right: true},
+		{title: w.T("quality.as.col.agreed"), width: 18, right: true}, {title: w.T("quality.as.col.percent"), width: 20, right: true},
+		{title: w.T("quality.as.col.kappa"), width: 16, right: true}, {title: w.T("quality.as.col.note"), width: contentW - 60 - 72}}
+}
+
+func (r *assessor) kappaCells(k review.Kappa) []string {
+	note := ""
+	if unclearKappa(k) {
+		note = r.w.T("quality.as.unclear")
+	}
+	return []string{itoa(k.N), itoa(k.Agreed), accuracy(agreedOf(k)), kappaText(k), note}
 }

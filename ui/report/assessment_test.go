@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,10 +58,15 @@ func assessmentFixture(tb testing.TB, team bool) (Assessment, signer) {
 		Certifications: []review.Certification{
 			{Reviewer: "reviewer1", Queue: review.QueueEscalation, CertifiedBy: "trainer", CertifiedAt: day(18, 11), Accuracy: 90, Items: 30,
 				MinAccuracy: 90, MinItems: 30, Revoked: true, RevokedAt: day(22, 9), RevokedBy: "manager", Reason: "paused by hidden gold"},
+			// Paused by hidden gold on the 23rd, re-certified on the 24th.
+			{Reviewer: "reviewer1", Queue: review.QueueLive, CertifiedBy: "trainer", CertifiedAt: day(19, 11), Accuracy: 91, Items: 32,
+				MinAccuracy: 90, MinItems: 30, Revoked: true, RevokedAt: day(23, 10), RevokedBy: review.PauseActor,
+				Reason: review.PauseReason(70, 20, 90)},
 			{Reviewer: "reviewer1", Queue: review.QueueLive, CertifiedBy: "trainer", CertifiedAt: day(24, 11), Accuracy: 92.5, Items: 40,
 				MinAccuracy: 90, MinItems: 30},
 		},
-		Gates: []review.Gate{{Queue: review.QueueLive, MinAccuracy: 90, MinItems: 30, SetBy: "trainer", SetAt: day(15, 10)}},
+		Agreement: calibrationFixture(),
+		Gates:     []review.Gate{{Queue: review.QueueLive, MinAccuracy: 90, MinItems: 30, SetBy: "trainer", SetAt: day(15, 10)}},
 	}
 	if team {
 		r2 := review.Scores{Reviewer: "reviewer2", Overall: review.Ratio{Correct: 20, Total: 25},
@@ -86,6 +92,35 @@ func assessmentFixture(tb testing.TB, team bool) (Assessment, signer) {
 	a.Events = cb.events[signed:]
 	a.Checkpoints = []Checkpoint{cp}
 	return a, ws
+}
+
+// calibrationFixture is the calibration report of nine second reviews:
+// reviewer1 and reviewer2 agree on 6 of 8 (κ 0.56), reviewer2 and senior1
+// on their one (κ has no value), 7 of 9 overall (κ 0.61); by category
+// face swaps 3 of 4 (κ 0.56), image generation 2 of 3 (κ 0.40, flagged).
+func calibrationFixture() review.Agreement {
+	type s struct {
+		first  string
+		fo     review.Outcome
+		second string
+		so     review.Outcome
+		cat    review.Category
+	}
+	const ap, rj, es = review.OutcomeApprove, review.OutcomeReject, review.OutcomeEscalate
+	var samples []review.CalibrationSample
+	for _, x := range []s{
+		{"reviewer1", ap, "reviewer2", ap, "face_swap"}, {"reviewer1", ap, "reviewer2", ap, "face_swap"},
+		{"reviewer1", ap, "reviewer2", rj, "face_swap"}, {"reviewer1", es, "reviewer2", es, "face_swap"},
+		{"reviewer1", ap, "reviewer2", ap, "image_generation"}, {"reviewer2", rj, "reviewer1", rj, "image_generation"},
+		{"reviewer2", rj, "reviewer1", ap, "image_generation"}, {"reviewer2", ap, "reviewer1", ap, "voice_clone"},
+		{"reviewer2", rj, "senior1", rj, "text_dialogue"},
+	} {
+		samples = append(samples, review.CalibrationSample{First: x.first, FirstOutcome: x.fo, Second: x.second,
+			SecondOutcome: x.so, Category: x.cat})
+	}
+	a := review.AgreementOf(samples)
+	a.Waiting = 2
+	return a
 }
 
 func buildAssessment(t *testing.T, a Assessment, lang string) []byte {
@@ -189,7 +224,7 @@ func TestSignedAssessmentVerifiesLikeAnAuditPackage(t *testing.T) {
 	f := m.Assessment
 	if f.Reviewer != "reviewer1" || f.Overall != (ManifestRatio{Correct: 37, Total: 40, Percent: 92.5}) ||
 		f.ByCategory["voice_clone"].Percent != 87.5 || f.Confusion["reject"]["approve"] != 1 ||
-		len(f.Sessions) != 3 || f.Sessions[0].Set != "换脸标识基础" || len(f.Certifications) != 2 || len(f.Trend) != 3 {
+		len(f.Sessions) != 3 || f.Sessions[0].Set != "换脸标识基础" || len(f.Certifications) != 3 || len(f.Trend) != 3 {
 		t.Errorf("the manifest's figures are not the pages': %+v", f)
 	}
 	if m.From != "2025-11-20" || m.To != "2025-11-24" {
@@ -232,6 +267,7 @@ func TestAssessmentWithoutSessions(t *testing.T) {
 	a, ws := assessmentFixture(t, false)
 	a.Scores = review.Scores{Reviewer: "reviewer2"}
 	a.Reviewer, a.Certifications, a.Gates = "reviewer2", nil, nil
+	a.Agreement = review.Agreement{}
 	// The head alone proves nothing was left out after it; no checkpoint.
 	a.Events, a.Checkpoints = nil, nil
 	pdf := signPackage(t, buildAssessment(t, a, "en"), ws)
@@ -239,10 +275,14 @@ func TestAssessmentWithoutSessions(t *testing.T) {
 		t.Fatalf("Verify: %v %+v", err, res.Checks)
 	}
 	text := pdftotext(t, pdf, 0, 0)
-	for _, want := range []string{"Accuracy –", "no training sessions", "No certifications.", "No requirements set"} {
+	for _, want := range []string{"Accuracy –", "no training sessions", "No certifications.", "No requirements set",
+		"No pauses.", "No calibration sample of reviewer2's has had its second review yet."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("an untrained reviewer's assessment lacks %q:\n%s", want, text)
 		}
+	}
+	if !regexp.MustCompile(`Hidden gold accuracy\s*none yet`).MatchString(text) {
+		t.Error("an untrained reviewer's assessment does not say there is no hidden gold answer yet")
 	}
 }
 
@@ -285,5 +325,129 @@ func TestBuildAssessmentStopsWhenCancelled(t *testing.T) {
 	}
 	if total == 0 || last != total {
 		t.Errorf("progress ended at %d of %d", last, total)
+	}
+}
+
+// pdftotextLayout returns the text of pdf laid out as on the page, a
+// table row on one line.
+func pdftotextLayout(t *testing.T, pdf []byte) string {
+	t.Helper()
+	out, err := exec.Command(tool(t, "pdftotext"), "-layout", "-enc", "UTF-8", writeTemp(t, "p.pdf", pdf), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// unspaced drops white space, so that text wrapped in a table cell (where
+// Chinese breaks between any two characters) compares whole.
+func unspaced(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+func TestAssessmentStatesTheQualityChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name, lang string
+		team       bool
+		want       []*regexp.Regexp // in the text
+		rows       []*regexp.Regexp // in the laid-out text: table rows
+		words      []string         // in the text, white space aside
+		not        []string
+	}{
+		{name: "a reviewer in English", lang: "en",
+			want: []*regexp.Regexp{regexp.MustCompile(`Hidden gold accuracy\s*80\.0% \(4 of 5\)`),
+				regexp.MustCompile(`Calibration agreed\s*75\.0% \(6 of 8\)`)},
+			rows: []*regexp.Regexp{regexp.MustCompile(`reviewer1\s+reviewer2\s+8\s+6\s+75\.0%\s+0\.56\s+guidelines may be unclear`),
+				regexp.MustCompile(`reviewer1\s+Live queue\s+2025-11-23 10:00\s+70\.0% over the last 20 answers\s+90\.0%\s+2025-11-24 11:00`)},
+			words: []string{"Quality checks in live work", "(all time)", "Calibration: the pairs that include reviewer1",
+				"paused by hidden gold 2025-11-23 10:00: 70.0% over the last 20 answers, under the gate's 90.0%"},
+			not: []string{"senior1", "revoked 2025-11-23", "system:hidden-gold"}},
+		{name: "a reviewer in Chinese", lang: "zh",
+			want: []*regexp.Regexp{regexp.MustCompile(`隐藏金标准准确率\s*80\.0% \(4 / 5\)`),
+				regexp.MustCompile(`校准一致率\s*75\.0% \(6 / 8\)`)},
+			rows: []*regexp.Regexp{regexp.MustCompile(`reviewer1\s+reviewer2\s+8\s+6\s+75\.0%\s+0\.56\s+规范可能不清楚`)},
+			words: []string{"在线质量抽检", "不限起始时间", "校准：包含 reviewer1 的审核员组合",
+				"2025-11-23 10:00 因隐藏金标准暂停：最近 20 题准确率 70.0%，低于认证要求 90.0%"},
+			not: []string{"senior1", "system:hidden-gold"}},
+		{name: "the team in English", lang: "en", team: true,
+			want: []*regexp.Regexp{regexp.MustCompile(`Calibration κ\s*0\.61`), regexp.MustCompile(`Hidden gold accuracy\s*80\.0% \(4 of 5\)`)},
+			rows: []*regexp.Regexp{regexp.MustCompile(`reviewer2\s+senior1\s+1\s+1\s+100\.0%\s+—`),
+				regexp.MustCompile(`Image generation\s+3\s+2\s+66\.7%\s+0\.40\s+guidelines may be unclear`),
+				// The reviewers table's hidden gold column.
+				regexp.MustCompile(`reviewer1\s+3\s+40\s+37\s+92\.5%\s+14\.2 s\s+80\.0%\s+Live queue`),
+				regexp.MustCompile(`reviewer2\s+1\s+25\s+20\s+80\.0%\s+21\.0 s\s+none yet`)},
+			words: []string{"Agreement: κ 0.61 · 77.8% agreed (7 of 9 samples)", "Calibration by service category", "Samples waiting 2"}},
+		{name: "the team in Chinese", lang: "zh", team: true,
+			want:  []*regexp.Regexp{regexp.MustCompile(`校准 κ 值\s*0\.61`)},
+			rows:  []*regexp.Regexp{regexp.MustCompile(`reviewer1\s+reviewer2\s+8\s+6\s+75\.0%\s+0\.56`)},
+			words: []string{"一致性：κ 值 0.61 · 一致率 77.8%（9 个样本中 7 个一致）", "按服务类别的校准"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, _ := assessmentFixture(t, tc.team)
+			pdf := buildAssessment(t, a, tc.lang)
+			text, layout := pdftotext(t, pdf, 0, 0), pdftotextLayout(t, pdf)
+			for _, re := range tc.want {
+				if !re.MatchString(text) {
+					t.Errorf("the text does not state %v:\n%s", re, text)
+				}
+			}
+			for _, re := range tc.rows {
+				if !re.MatchString(layout) {
+					t.Errorf("no row matches %v:\n%s", re, layout)
+				}
+			}
+			for _, w := range tc.words {
+				if !strings.Contains(unspaced(text), unspaced(w)) {
+					t.Errorf("the text lacks %q", w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(text, w) {
+					t.Errorf("the text has %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestAssessmentManifestHasTheQualityChecks(t *testing.T) {
+	a, ws := assessmentFixture(t, true)
+	pdf := signPackage(t, buildAssessment(t, a, "zh"), ws)
+	if out := pdfsig(t, pdf); !strings.Contains(out, "Signature is Valid.") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	m, err := ReadAssessment(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := m.Assessment.Quality
+	if q.HiddenGold != (ManifestRatio{Correct: 4, Total: 5, Percent: 80}) || len(q.Pauses) != 1 {
+		t.Fatalf("hidden gold %+v, pauses %+v", q.HiddenGold, q.Pauses)
+	}
+	if p := q.Pauses[0]; p.Reviewer != "reviewer1" || p.Queue != review.QueueLive || p.Accuracy != 70 || p.Answers != 20 ||
+		p.Gate != 90 || p.PausedAt != "2025-11-23T02:00:00.000Z" || p.RecertifiedAt != "2025-11-24T03:00:00.000Z" {
+		t.Errorf("pause %+v", p)
+	}
+	c := q.Calibration
+	if c.Since != "" || c.Overall == nil || c.Overall.N != 9 || c.Overall.Agreed != 7 || c.Overall.Kappa == nil || *c.Overall.Kappa != 0.61 ||
+		c.Waiting == nil || *c.Waiting != 2 {
+		t.Errorf("calibration %+v", c)
+	}
+	if len(c.Pairs) != 2 || c.Pairs[1].B != "senior1" || c.Pairs[1].Kappa != nil || c.ByCategory["image_generation"].Percent != 66.7 {
+		t.Errorf("pairs %+v, by category %+v", c.Pairs, c.ByCategory)
+	}
+	if r := m.Assessment.Reviewers; len(r) != 2 || r[0].HiddenGold.Total != 5 || r[1].HiddenGold.Total != 0 {
+		t.Errorf("reviewers %+v", r)
+	}
+
+	// A reviewer's: only the pairs that include the reviewer.
+	a, _ = assessmentFixture(t, false)
+	m, err = ReadAssessment(buildAssessment(t, a, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = m.Assessment.Quality.Calibration
+	if c.Overall != nil || c.Waiting != nil || len(c.ByCategory) != 0 || len(c.Pairs) != 1 || *c.Pairs[0].Kappa != 0.56 {
+		t.Errorf("reviewer1's calibration %+v", c)
 	}
 }

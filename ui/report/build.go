@@ -56,45 +56,83 @@ func render(ctx context.Context, a *Audit, m *Manifest, lang string, progress fu
 	if a.Zone == nil {
 		a.Zone = time.UTC
 	}
-	w, err := loadWords(lang)
+	d, manifest, err := startDoc(lang, m)
 	if err != nil {
 		return nil, err
 	}
-	manifest, err := json.Marshal(m)
+	w := d.w
+	r := &renderer{doc: d, a: a, m: m, ctx: ctx, progress: progress}
+	r.total = 6 + len(a.Items) + len(a.Complaints) + len(a.Consents) + len(m.Events) + len(m.After) + len(m.Checkpoints)
+	info := docInfo{title: w.L("title") + " " + a.Provider.Name + " " + r.period(),
+		header: w.L("header") + " · " + a.Provider.Name + " · " + r.period(), author: a.ExportedBy, at: a.ExportedAt,
+		manifest: manifest, attachment: "SynthReview " + ManifestSchema, what: "the audit package"}
+	steps := []func(){r.cover, r.summary, r.evidence, r.complaints, r.consents, r.events, r.checkpoints, d.footers}
+	out, err := d.layOut(ctx, info, steps, nil)
 	if err != nil {
-		return nil, fmt.Errorf("encode manifest: %w", err)
+		return nil, err
+	}
+	r.tick(4)
+	return out, nil
+}
+
+// startDoc loads the words of lang, encodes the manifest to attach and
+// starts a document: what the audit package and the assessment begin
+// with.
+func startDoc(lang string, manifest any) (*doc, []byte, error) {
+	w, err := loadWords(lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.Marshal(manifest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode manifest: %w", err)
 	}
 	d, err := newDoc(w)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	r := &renderer{doc: d, a: a, m: m, ctx: ctx, progress: progress}
-	r.total = 6 + len(a.Items) + len(a.Complaints) + len(a.Consents) + len(m.Events) + len(m.After) + len(m.Checkpoints)
-	d.header = w.L("header") + " · " + a.Provider.Name + " · " + r.period()
-	d.f.SetTitle(w.L("title")+" "+a.Provider.Name+" "+r.period(), true)
-	d.f.SetAuthor(a.ExportedBy, true)
+	return d, b, nil
+}
+
+// docInfo is what a document says of itself: the PDF information, the
+// running header and the attached manifest.
+type docInfo struct {
+	title, header, author string
+	at                    time.Time // creation and modification date
+	manifest              []byte    // attached as ManifestName
+	attachment            string    // the attachment's description
+	what                  string    // "the audit package": names the document in errors
+}
+
+// layOut sets the document's information and attachment, runs the steps
+// in order (each, when set, after every step), stopping with ctx's error
+// or the first layout error, and writes the PDF.
+func (d *doc) layOut(ctx context.Context, info docInfo, steps []func(), each func()) ([]byte, error) {
+	d.header = info.header
+	d.f.SetTitle(info.title, true)
+	d.f.SetAuthor(info.author, true)
 	d.f.SetCreator("SynthReview", true)
 	d.f.SetProducer("SynthReview (go-pdf/fpdf)", true)
-	d.f.SetLang(map[bool]string{true: "zh-CN", false: "en"}[w.zh])
-	d.f.SetCreationDate(a.ExportedAt)
-	d.f.SetModificationDate(a.ExportedAt)
-	d.f.SetAttachments([]fpdf.Attachment{{Content: manifest, Filename: ManifestName, Description: "SynthReview " + ManifestSchema}})
-
-	steps := []func(){r.cover, r.summary, r.evidence, r.complaints, r.consents, r.events, r.checkpoints, d.footers}
+	d.f.SetLang(map[bool]string{true: "zh-CN", false: "en"}[d.w.zh])
+	d.f.SetCreationDate(info.at)
+	d.f.SetModificationDate(info.at)
+	d.f.SetAttachments([]fpdf.Attachment{{Content: info.manifest, Filename: ManifestName, Description: info.attachment}})
 	for _, step := range steps {
 		step()
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		if err := d.f.Error(); err != nil {
-			return nil, fmt.Errorf("lay out the audit package: %w", err)
+			return nil, fmt.Errorf("lay out %s: %w", info.what, err)
+		}
+		if each != nil {
+			each()
 		}
 	}
 	var buf bytes.Buffer
 	if err := d.f.Output(&buf); err != nil {
-		return nil, fmt.Errorf("write the audit package: %w", err)
+		return nil, fmt.Errorf("write %s: %w", info.what, err)
 	}
-	r.tick(4)
 	return buf.Bytes(), nil
 }
 
@@ -166,16 +204,7 @@ func (r *renderer) zoneName() string {
 
 func (r *renderer) cover() {
 	d, w, a := r.doc, r.w, r.a
-	d.newPage()
-	d.f.SetFont(faceFamily[faceLatin], "", sizeBody)
-	d.f.Bookmark(w.L("title"), 0, -1)
-	d.y = 34
-	d.setFill(colBar)
-	d.f.Rect(marginL, d.y, 3, 24, "F")
-	d.text(marginL+7, d.y, w.L("title"), true, sizeTitle, colText)
-	d.y += lineH(sizeTitle) + 1
-	d.text(marginL+7, d.y, w.L("subtitle"), false, sizeH2, colMuted)
-	d.y += 22
+	d.coverTitle(w.L("title"), w.L("subtitle"))
 	name := a.Provider.Name
 	if name == "" {
 		name = "–"
@@ -206,16 +235,37 @@ func (r *renderer) cover() {
 		}, nil)
 	}
 	d.y += 4
+	d.noteBox(w.L("sign.note"))
+	r.tick(1)
+}
+
+// coverTitle starts the cover: a new page, the outline entry, the title
+// beside its bar and the subtitle under it.
+func (d *doc) coverTitle(title, subtitle string) {
+	d.newPage()
+	d.f.SetFont(faceFamily[faceLatin], "", sizeBody)
+	d.f.Bookmark(title, 0, -1)
+	d.y = 34
+	d.setFill(colBar)
+	d.f.Rect(marginL, d.y, 3, 24, "F")
+	d.text(marginL+7, d.y, title, true, sizeTitle, colText)
+	d.y += lineH(sizeTitle) + 1
+	d.text(marginL+7, d.y, subtitle, false, sizeH2, colMuted)
+	d.y += 22
+}
+
+// noteBox draws s in a shaded box across the page (the cover's note on
+// the signature).
+func (d *doc) noteBox(s string) {
 	d.ensure(20)
 	d.setFill(colHeadFill)
-	lines := d.fonts.wrap(w.L("sign.note"), false, sizeTable, contentW-8, 0)
+	lines := d.fonts.wrap(s, false, sizeTable, contentW-8, 0)
 	h := float64(len(lines))*lineH(sizeTable) + 6
 	d.f.Rect(marginL, d.y, contentW, h, "F")
 	for i, line := range lines {
 		d.text(marginL+4, d.y+3+float64(i)*lineH(sizeTable), line, false, sizeTable, colText)
 	}
 	d.y += h
-	r.tick(1)
 }
 
 func orDash(s string) string {
