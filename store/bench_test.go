@@ -171,3 +171,50 @@ func BenchmarkClaimApply100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHiddenGoldClaimAnswer100k: one hidden gold round as the desk
+// makes it — serve a gold item (candidate choice over the queue's gold and
+// the reviewer's answers), answer it, read the reviewer's rolling window —
+// with 100,000 live items, a gold set of 500 and 5,000 earlier hidden gold
+// answers by 50 reviewers.
+func BenchmarkHiddenGoldClaimAnswer100k(b *testing.B) {
+	s := benchDB(b)
+	ctx := context.Background()
+	bulkItems(b, s, 100_000)
+	if _, err := s.db.ExecContext(ctx, `UPDATE items SET state = 'approved' WHERE id <= 500`); err != nil {
+		b.Fatal(err)
+	}
+	set, err := s.CreateGoldSet(ctx, "trainer", review.GoldSet{Name: "bench", Queue: review.QueueLive, CreatedBy: "trainer", CreatedAt: time.Now()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for id := int64(1); id <= 500; id++ {
+		g := review.GoldItem{SetID: set.ID, ItemID: id, ProduceID: fmt.Sprintf("IMG%09d", id-1), Category: "image_generation",
+			Expected: review.OutcomeApprove, Explanation: "bench gold item", CreatedBy: "trainer", CreatedAt: time.Now()}
+		if _, err := s.AddGold(ctx, "trainer", g); err != nil {
+			b.Fatal(err)
+		}
+	}
+	round := func(i int) {
+		who := fmt.Sprintf("reviewer%d", i%50)
+		c, err := s.ServeGold(ctx, who, review.QueueLive, time.Hour, uint64(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.AnswerShadow(ctx, who, c.ID, review.ShadowAnswer{Outcome: review.OutcomeApprove, Correct: i%7 != 0,
+			Took: time.Second, At: time.Now()}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.HiddenGoldResults(ctx, who, review.QueueLive, time.Time{}, review.DefaultHiddenGoldWindow); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 5000 {
+		round(i)
+	}
+	i := 5000
+	for b.Loop() {
+		round(i)
+		i++
+	}
+}
