@@ -2,7 +2,9 @@ package review
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file is training mode's vocabulary (issue 11): gold sets, training
@@ -42,9 +44,12 @@ type GoldSet struct {
 // source item's evidence (never its live decisions) and must decide as
 // Expected says.
 type GoldItem struct {
-	ID           int64
-	SetID        int64
-	ItemID       int64 // the live item it was made from (its evidence is shown)
+	ID     int64
+	SetID  int64
+	ItemID int64 // the live item it was made from (its evidence is shown); 0 for an imported file
+	// FileID is the training file it was made from (0 for a live item):
+	// a file a trainer imported, which is never live work.
+	FileID       int64
 	ProduceID    string
 	Category     Category
 	Expected     Outcome
@@ -57,6 +62,67 @@ type GoldItem struct {
 	// RetiredVersion is the set version that no longer has it (0 while
 	// active).
 	RetiredVersion int
+}
+
+// TrainingFile is a file a trainer imported to make gold of (issue 11,
+// item 1: gold "from any item or imported files"): an example that never
+// reached the platform's output, such as a known deepfake or a file made to
+// exercise a rule. It is stored in objects/, scanned and judged by the
+// rules as intake would, and kept apart from live work: it is never an
+// item, never in a queue, a dashboard or an audit package's counts, and
+// never served as hidden gold (which must look like live work).
+type TrainingFile struct {
+	ID           int64
+	Name         string // the file's name as imported (base name)
+	ProduceID    string // from its generation record or implicit label; "" when none
+	Format       string
+	ObjectSHA256 string
+	Size         int64
+	Category     Category
+	Service      string
+	Model        string
+	LabelState   string
+	Verdict      string
+	Scan         string // the scan report, as `scan --json` prints it
+	RuleHits     []RuleHit
+	Sidecar      string // the generation record without the prompt; "{}" when none came with it
+	ImportedBy   string
+	ImportedAt   time.Time
+}
+
+// MaxTrainingFileName bounds an imported file's name, in bytes.
+const MaxTrainingFileName = 255
+
+// Validate checks a training file before it is stored.
+func (f TrainingFile) Validate() error {
+	if f.Name == "" || len(f.Name) > MaxTrainingFileName || !utf8.ValidString(f.Name) || strings.ContainsAny(f.Name, "/\\\x00") {
+		return Errorf(EINVALID, "training file name %q: 1–%d bytes of UTF-8, no path", f.Name, MaxTrainingFileName)
+	}
+	if !f.Category.Valid() {
+		return Errorf(EINVALID, "training file %s: unknown service category %q", f.Name, f.Category)
+	}
+	if len(f.ObjectSHA256) != 64 {
+		return Errorf(EINVALID, "training file %s: no stored object", f.Name)
+	}
+	return nil
+}
+
+// GoldFile is a file to import as gold: its bytes, optionally its
+// generation record (the inbox's sidecar JSON, design.md), and the service
+// category when no record names one.
+type GoldFile struct {
+	Name     string
+	Data     []byte
+	Sidecar  []byte
+	Category Category
+}
+
+// GoldImporter makes gold items of imported files (trainers): the file is
+// stored, scanned and judged by the rules as intake would, and kept as a
+// TrainingFile. The app implements it (scanning needs the marking package
+// and the rules in force).
+type GoldImporter interface {
+	ImportGold(ctx context.Context, actor Account, setID int64, f GoldFile, g GoldItem) (GoldItem, error)
 }
 
 // ActiveIn reports whether the gold item is part of version v of its set.

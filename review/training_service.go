@@ -110,11 +110,21 @@ type GateStore interface {
 	Certifications(ctx context.Context, reviewer string) ([]Certification, error)
 }
 
+// TrainingFileStore keeps imported training files. AddFileGold stores f
+// and a gold item showing it (g.FileID is set from f) as the set's next
+// version, in one transaction; ENOTFOUND for an unknown set. TrainingFile
+// returns ENOTFOUND for an unknown file.
+type TrainingFileStore interface {
+	AddFileGold(ctx context.Context, actor string, f TrainingFile, g GoldItem) (GoldItem, error)
+	TrainingFile(ctx context.Context, id int64) (TrainingFile, error)
+}
+
 // TrainingStore is everything Training needs: the gold, the sessions, the
 // scores and the gates, and the live items whose evidence gold shows.
 type TrainingStore interface {
 	GoldSetStore
 	GoldStore
+	TrainingFileStore
 	SessionStore
 	ScoreStore
 	GateStore
@@ -274,14 +284,70 @@ func (t Training) AddGold(ctx context.Context, actor Account, setID int64, g Gol
 	return t.Store.AddGold(ctx, actor.Name, g)
 }
 
-// Preview returns the media of a gold item's source item for a training
+// AddFileGold makes a gold item of an imported training file (trainers):
+// the app has stored, scanned and judged the file (GoldImporter); this
+// checks the set's category and the expected decision and stores both.
+func (t Training) AddFileGold(ctx context.Context, actor Account, setID int64, f TrainingFile, g GoldItem) (GoldItem, error) {
+	if err := Require(actor, ActBuildGold); err != nil {
+		return GoldItem{}, err
+	}
+	set, err := t.Store.GoldSet(ctx, setID)
+	if err != nil {
+		return GoldItem{}, err
+	}
+	f.ImportedBy, f.ImportedAt = actor.Name, t.now()
+	if err := f.Validate(); err != nil {
+		return GoldItem{}, err
+	}
+	if set.Category != "" && f.Category != set.Category {
+		return GoldItem{}, Errorf(EINVALID, "gold set %q is for %s items; file %s is %s", set.Name, set.Category, f.Name, f.Category)
+	}
+	label := f.ProduceID
+	if label == "" {
+		label = f.Name
+	}
+	g = GoldItem{SetID: set.ID, ProduceID: label, Category: f.Category, Expected: g.Expected, Reasons: dedupe(g.Reasons),
+		Explanation: strings.TrimSpace(g.Explanation), CreatedBy: actor.Name, CreatedAt: f.ImportedAt}
+	if err := g.Validate(); err != nil {
+		return GoldItem{}, err
+	}
+	return t.Store.AddFileGold(ctx, actor.Name, f, g)
+}
+
+// fileItem is the item an imported training file shows as: its facts
+// under the negative of its id, so Preview tells it from a live item.
+func fileItem(f TrainingFile) Item {
+	return Item{ID: -f.ID, ProduceID: f.ProduceID, Format: f.Format, ObjectSHA256: f.ObjectSHA256, Size: f.Size,
+		Category: f.Category, Service: f.Service, Model: f.Model, CreatedAt: f.ImportedAt, ReceivedAt: f.ImportedAt,
+		LabelState: f.LabelState, Verdict: f.Verdict}
+}
+
+// fileEvidence is what a training session shows of an imported file.
+func fileEvidence(f TrainingFile, queue string) Evidence {
+	it := fileItem(f)
+	it.Queue = queue
+	if it.ProduceID == "" {
+		it.ProduceID = f.Name
+	}
+	return Evidence{Item: it, Scan: f.Scan, RuleHits: f.RuleHits, Sidecar: f.Sidecar}
+}
+
+// Preview returns the media of a gold item's source for a training
 // session: anyone who may train or build gold sees it, but only for items
-// that are the source of a gold item (not any live item by its number).
+// that are the source of a gold item (not any live item by its number),
+// or imported training files (negative ids, see fileItem).
 func (t Training) Preview(ctx context.Context, actor Account, itemID int64) (Preview, error) {
 	if err := Require(actor, ActTrain); err != nil {
 		if Require(actor, ActBuildGold) != nil {
 			return Preview{}, err
 		}
+	}
+	if itemID < 0 {
+		f, err := t.Store.TrainingFile(ctx, -itemID)
+		if err != nil {
+			return Preview{}, err
+		}
+		return t.preview(ctx, fileItem(f))
 	}
 	ok, err := t.Store.IsGoldSource(ctx, itemID)
 	if err != nil {
@@ -290,12 +356,16 @@ func (t Training) Preview(ctx context.Context, actor Account, itemID int64) (Pre
 	if !ok {
 		return Preview{}, Errorf(EFORBIDDEN, "item %d is not a gold item's source", itemID)
 	}
-	if t.Objects == nil || t.Previews == nil {
-		return Preview{Kind: "other", NoteCode: "no-preview", Note: "no preview in this build"}, nil
-	}
 	it, err := t.Store.Item(ctx, itemID)
 	if err != nil {
 		return Preview{}, err
+	}
+	return t.preview(ctx, it)
+}
+
+func (t Training) preview(ctx context.Context, it Item) (Preview, error) {
+	if t.Objects == nil || t.Previews == nil {
+		return Preview{Kind: "other", NoteCode: "no-preview", Note: "no preview in this build"}, nil
 	}
 	data, err := t.Objects.Object(ctx, it.ObjectSHA256, MaxMedia)
 	if err != nil {
@@ -428,6 +498,13 @@ func (t Training) NextGold(ctx context.Context, actor Account, sessionID int64) 
 		set, err := t.Store.GoldSet(ctx, s.SetID)
 		if err != nil {
 			return GoldItem{}, Evidence{}, err
+		}
+		if g.FileID != 0 {
+			f, err := t.Store.TrainingFile(ctx, g.FileID)
+			if err != nil {
+				return GoldItem{}, Evidence{}, err
+			}
+			return g.blind(), fileEvidence(f, set.Queue), nil
 		}
 		ev, err := t.Store.Evidence(ctx, g.ItemID)
 		if err != nil {

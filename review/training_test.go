@@ -20,6 +20,7 @@ type memTraining struct {
 	gates    map[string]review.Gate
 	certs    []review.Certification
 	accounts []string
+	files    []review.TrainingFile
 }
 
 var _ review.TrainingStore = (*memTraining)(nil)
@@ -122,6 +123,21 @@ func (m *memTraining) AddGold(_ context.Context, _ string, g review.GoldItem) (r
 	g.ID, g.AddedVersion = int64(len(m.gold)+1), m.bump(g.SetID)
 	m.gold = append(m.gold, g)
 	return g, nil
+}
+
+func (m *memTraining) AddFileGold(_ context.Context, _ string, f review.TrainingFile, g review.GoldItem) (review.GoldItem, error) {
+	f.ID = int64(len(m.files) + 1)
+	m.files = append(m.files, f)
+	g.FileID, g.ID, g.AddedVersion = f.ID, int64(len(m.gold)+1), m.bump(g.SetID)
+	m.gold = append(m.gold, g)
+	return g, nil
+}
+
+func (m *memTraining) TrainingFile(_ context.Context, id int64) (review.TrainingFile, error) {
+	if id < 1 || int(id) > len(m.files) {
+		return review.TrainingFile{}, review.Errorf(review.ENOTFOUND, "no training file %d", id)
+	}
+	return m.files[id-1], nil
 }
 
 func (m *memTraining) GoldItems(_ context.Context, setID int64) ([]review.GoldItem, error) {
@@ -891,5 +907,58 @@ func TestAddGoldByProduceIDAndGoldOnlyPreview(t *testing.T) {
 	}
 	if _, err := tr.Preview(ctx, review.Account{Name: "admin", Role: review.RoleAdmin}, src.ID); review.ErrorCode(err) != review.EFORBIDDEN {
 		t.Errorf("an admin previewed training media: %v", err)
+	}
+}
+
+// TestGoldFromAnImportedFile: a trainer makes gold of a file that is no
+// live item; a session shows the file's own evidence under a negative id,
+// and the answer is judged like any other.
+func TestGoldFromAnImportedFile(t *testing.T) {
+	ctx := context.Background()
+	m := newMemTraining()
+	tr := review.Training{Store: m}
+	trainer := review.Account{Name: "trainer", Role: review.RoleTrainer}
+	r1 := review.Account{Name: "reviewer1", Role: review.RoleReviewer}
+	set, err := tr.CreateGoldSet(ctx, trainer, "imported", review.QueueLive, "face_swap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := review.TrainingFile{Name: "deepfake-example.jpg", Format: "jpeg", ObjectSHA256: strings.Repeat("ab", 32), Size: 10,
+		Category: "face_swap", Scan: `{"verdict":"unlabelled"}`, RuleHits: []review.RuleHit{{RuleID: "face-no-consent", Severity: "critical"}}}
+	g := review.GoldItem{Expected: review.OutcomeReject, Reasons: []string{"consent-missing"}, Explanation: "no separate consent for the face (DSP Art. 14)"}
+	if _, err := tr.AddFileGold(ctx, r1, set.ID, f, g); review.ErrorCode(err) != review.EFORBIDDEN {
+		t.Errorf("a reviewer importing gold: %v, want EFORBIDDEN", err)
+	}
+	wrong := f
+	wrong.Category = "image_generation"
+	if _, err := tr.AddFileGold(ctx, trainer, set.ID, wrong, g); review.ErrorCode(err) != review.EINVALID {
+		t.Errorf("a file of another category: %v, want EINVALID", err)
+	}
+	bad := f
+	bad.Name = "../etc/passwd"
+	if _, err := tr.AddFileGold(ctx, trainer, set.ID, bad, g); review.ErrorCode(err) != review.EINVALID {
+		t.Errorf("a name with a path: %v, want EINVALID", err)
+	}
+	got, err := tr.AddFileGold(ctx, trainer, set.ID, f, g)
+	if err != nil || got.FileID == 0 || got.ItemID != 0 || got.ProduceID != "deepfake-example.jpg" {
+		t.Fatalf("AddFileGold = %+v, %v", got, err)
+	}
+	s, err := tr.StartSession(ctx, r1, set.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blind, ev, err := tr.NextGold(ctx, r1, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Item.ID != -got.FileID || ev.Item.ProduceID != "deepfake-example.jpg" || len(ev.RuleHits) != 1 || ev.Scan == "" || blind.Expected != "" {
+		t.Errorf("the session shows %+v (hits %v), gold %+v", ev.Item, ev.RuleHits, blind)
+	}
+	if pv, err := tr.Preview(ctx, r1, ev.Item.ID); err != nil || pv.NoteCode != "no-preview" {
+		t.Errorf("preview of the file without a previewer: %+v, %v", pv, err)
+	}
+	fb, err := tr.Answer(ctx, r1, s.ID, got.ID, review.Decision{Outcome: review.OutcomeReject, Reasons: []string{"consent-missing"}}, time.Second)
+	if err != nil || !fb.Answer.Correct {
+		t.Errorf("the right answer: %+v, %v", fb, err)
 	}
 }

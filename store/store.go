@@ -10,6 +10,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"embed"
@@ -153,7 +154,11 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migration %s: bad number", base)
 		}
-		err = s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		apply := func(tx *sql.Tx, now time.Time) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
 				return err
@@ -161,22 +166,76 @@ func (s *DB) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			body, err := migrations.ReadFile(name)
-			if err != nil {
-				return err
-			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", base, err)
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				v, base, review.FormatTime(now))
 			return err
-		})
+		}
+		if bytes.HasPrefix(body, []byte(rebuildMarker)) {
+			err = s.rebuildTx(ctx, base, apply)
+		} else {
+			err = s.inTx(ctx, apply)
+		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rebuildMarker opens a migration that rebuilds tables other tables refer
+// to: it runs with foreign keys off (SQLite's documented procedure for
+// changing a table's constraints, https://sqlite.org/lang_altertable.html
+// section 7), and the keys are checked before it commits.
+const rebuildMarker = "-- synthreview: rebuilds tables (foreign keys off)"
+
+// rebuildTx runs fn in one transaction on a connection of its own with
+// foreign keys off, refuses to commit while PRAGMA foreign_key_check finds
+// a dangling reference, and turns the keys on again before the connection
+// goes back to the pool.
+func (s *DB) rebuildTx(ctx context.Context, name string, fn func(tx *sql.Tx, now time.Time) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.mapErr(fmt.Errorf("migration %s: connection", name), err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return s.mapErr(fmt.Errorf("migration %s: foreign keys off", name), err)
+	}
+	defer func() {
+		if _, e := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); e != nil && err == nil {
+			err = s.mapErr(fmt.Errorf("migration %s: foreign keys on", name), e)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return s.mapErr(fmt.Errorf("migration %s: begin", name), err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, s.Now().UTC()); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return s.mapErr(fmt.Errorf("migration %s: foreign key check", name), err)
+	}
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid, fk sql.NullInt64
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			rows.Close()
+			return err
+		}
+		bad = append(bad, fmt.Sprintf("%s row %d refers to a missing %s row", table, rowid.Int64, parent))
+	}
+	rows.Close()
+	if len(bad) > 0 {
+		return fmt.Errorf("migration %s leaves dangling references: %s", name, strings.Join(bad, "; "))
+	}
+	return s.mapErr(fmt.Errorf("migration %s: commit", name), tx.Commit())
 }
 
 // inTx runs fn in one immediate transaction, rolling back on error or panic.

@@ -112,13 +112,13 @@ func (s *DB) CreateGoldSet(ctx context.Context, actor string, g review.GoldSet) 
 	return g, nil
 }
 
-const goldCols = `id, set_id, item_id, produce_id, category, expected, reasons, explanation, created_by, created_at,
-	added_version, retired_version`
+const goldCols = `id, set_id, coalesce(item_id, 0), coalesce(file_id, 0), produce_id, category, expected, reasons,
+	explanation, created_by, created_at, added_version, retired_version`
 
 func scanGold(row interface{ Scan(...any) error }) (review.GoldItem, error) {
 	var g review.GoldItem
 	var cat, expected, reasons, at string
-	err := row.Scan(&g.ID, &g.SetID, &g.ItemID, &g.ProduceID, &cat, &expected, &reasons, &g.Explanation,
+	err := row.Scan(&g.ID, &g.SetID, &g.ItemID, &g.FileID, &g.ProduceID, &cat, &expected, &reasons, &g.Explanation,
 		&g.CreatedBy, &at, &g.AddedVersion, &g.RetiredVersion)
 	if err != nil {
 		return g, err
@@ -181,6 +181,88 @@ func (s *DB) AddGold(ctx context.Context, actor string, g review.GoldItem) (revi
 		return review.GoldItem{}, s.mapErr(fmt.Errorf("add gold item to set %d", g.SetID), err)
 	}
 	return g, nil
+}
+
+// AddFileGold stores an imported training file and a gold item showing it
+// as the set's next version, in one transaction with the set's version and
+// the event. ENOTFOUND for an unknown set.
+func (s *DB) AddFileGold(ctx context.Context, actor string, f review.TrainingFile, g review.GoldItem) (review.GoldItem, error) {
+	reasons, err := marshalCodes(g.Reasons)
+	if err != nil {
+		return review.GoldItem{}, err
+	}
+	hits, err := json.Marshal(f.RuleHits)
+	if err != nil {
+		return review.GoldItem{}, err
+	}
+	if f.RuleHits == nil {
+		hits = []byte("[]")
+	}
+	if f.Sidecar == "" {
+		f.Sidecar = "{}"
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		set, err := goldSetTx(ctx, tx, g.SetID)
+		if err != nil {
+			return err
+		}
+		f.ImportedBy, f.ImportedAt = actor, orNow(f.ImportedAt, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO training_files (name, produce_id, format, object_sha256, size, category,
+			service, model, label_state, verdict, scan, rule_hits, sidecar, imported_by, imported_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			f.Name, f.ProduceID, f.Format, f.ObjectSHA256, f.Size, string(f.Category), f.Service, f.Model, f.LabelState,
+			f.Verdict, f.Scan, string(hits), f.Sidecar, actor, review.FormatTime(f.ImportedAt))
+		if err != nil {
+			return err
+		}
+		if f.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		v := set.Version + 1
+		if _, err := tx.ExecContext(ctx, `UPDATE gold_sets SET version = ? WHERE id = ?`, v, set.ID); err != nil {
+			return err
+		}
+		g.ItemID, g.FileID = 0, f.ID
+		g.CreatedBy, g.CreatedAt, g.AddedVersion, g.RetiredVersion, g.Retired = actor, orNow(g.CreatedAt, now), v, 0, false
+		res, err = tx.ExecContext(ctx, `INSERT INTO gold_items (set_id, file_id, produce_id, category, expected, reasons,
+			explanation, created_by, created_at, added_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			g.SetID, f.ID, g.ProduceID, string(g.Category), string(g.Expected), reasons, g.Explanation, actor,
+			review.FormatTime(g.CreatedAt), v)
+		if err != nil {
+			return err
+		}
+		if g.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = appendEvent(ctx, tx, now, actor, "training.gold_added", goldSetSubject(set.ID), map[string]any{
+			"gold_id": g.ID, "file_id": f.ID, "file": f.Name, "object_sha256": f.ObjectSHA256, "expected": g.Expected,
+			"reasons": g.Reasons, "version": v})
+		return err
+	})
+	if err != nil {
+		return review.GoldItem{}, s.mapErr(fmt.Errorf("add imported file %s to gold set %d", f.Name, g.SetID), err)
+	}
+	return g, nil
+}
+
+// TrainingFile returns an imported training file or ENOTFOUND.
+func (s *DB) TrainingFile(ctx context.Context, id int64) (review.TrainingFile, error) {
+	var f review.TrainingFile
+	var cat, hits, at string
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, produce_id, format, object_sha256, size, category, service, model,
+			label_state, verdict, scan, rule_hits, sidecar, imported_by, imported_at FROM training_files WHERE id = ?`, id).
+		Scan(&f.ID, &f.Name, &f.ProduceID, &f.Format, &f.ObjectSHA256, &f.Size, &cat, &f.Service, &f.Model,
+			&f.LabelState, &f.Verdict, &f.Scan, &hits, &f.Sidecar, &f.ImportedBy, &at)
+	if err == sql.ErrNoRows {
+		return f, review.Errorf(review.ENOTFOUND, "no training file %d", id)
+	} else if err != nil {
+		return f, s.mapErr(fmt.Errorf("training file %d", id), err)
+	}
+	f.Category, f.ImportedAt = review.Category(cat), parseOpt(at)
+	if err := json.Unmarshal([]byte(hits), &f.RuleHits); err != nil {
+		return f, fmt.Errorf("training file %d: rule hits: %w", id, err)
+	}
+	return f, nil
 }
 
 // GoldItems returns every gold item a set ever had, retired ones too, by
