@@ -76,6 +76,7 @@ func init() {
 		{"verify", "verify [--trust CERTS.pem] F.pdf", "check an exported package's signature, manifest and event chain", cmdVerify},
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
+		{"gold", "gold import --as TRAINER --set ID_OR_NAME --expected OUTCOME [--reasons a,b] --explanation TEXT [--sidecar FILE.json] [--category CAT] FILE", "make a gold item of a file that is not live work: stored, scanned and judged by the rules as intake would (trainers)", cmdGold},
 		{"settings", "settings show | settings set --as ADMIN KEY VALUE", "the complaint time limit, the personal-data retention period and the time zone", cmdSettings},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},
 		{"restore", "restore --workspace NEWDIR BACKUP", "restore a backup into a new workspace and verify it", cmdRestore},

@@ -36,7 +36,8 @@ func cmdGUI(ctx context.Context, c *cli, args []string) error {
 	a.Settings().SetTheme(ui.Theme())
 	win := ui.NewMainWindow(a, ui.Deps{Status: workspaceStatus{w}, Run: func(job func()) { go job() },
 		Accounts: w.Accounts(), Desk: w.Desk(), IdleLock: *idle, Cases: w.Cases(), Registers: w.Registers(),
-		Exporter: w.Exporter(), Dashboards: w.Dashboards(), Training: w.Training(), Quality: w.Quality()})
+		Exporter: w.Exporter(), Dashboards: w.Dashboards(), Training: w.Training(), Quality: w.Quality(),
+		GoldImport: w.GoldImporter()})
 	// The inbox is watched while the workstation is open (issue 7).
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)

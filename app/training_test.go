@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fyne.io/fyne/v2"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ func TestDemoTrainsAndCertifies(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := demoWorkspace(t)
-	if code, _, stderr := runCLI(t, DemoPassword+"\nreviewer-password-3\nreviewer-password-3\n", "user", "add", "--workspace", dir,
+	if code, _, stderr := runCLI(t, DemoPassword+"\n"+DemoPassword+"\n"+DemoPassword+"\n", "user", "add", "--workspace", dir,
 		"--as", "admin", "--role", "reviewer", "reviewer3"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
 	}
@@ -129,7 +130,19 @@ func TestDemoTrainsAndCertifies(t *testing.T) {
 
 	t.Run("a reviewer added later trains before claiming live items", func(t *testing.T) {
 		desk := w.Desk()
-		newcomer := signIn("reviewer3", "reviewer-password-3")
+		newcomer := signIn("reviewer3", DemoPassword)
+		// At the desk (the real window, test driver): N is refused, and
+		// the desk says why.
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+		win := deskSessionAs(t, w, desk, "reviewer3", func(job func()) { job() })
+		defer win.Close()
+		pressKeys(win, "n")
+		if texts := windowTexts(win); !strings.Contains(texts, "reviewer3 is not certified for the live queue") {
+			t.Errorf("the desk does not say why N was refused:\n%s", texts)
+		}
+		if n := heldBy(t, w, "reviewer3"); n != 0 {
+			t.Fatalf("reviewer3 holds %d items before certification", n)
+		}
 		_, err := desk.Next(ctx, newcomer, review.QueueLive)
 		if review.ErrorCode(err) != review.EFORBIDDEN || !strings.Contains(review.ErrorMessage(err), "reviewer3 is not certified for the live queue") {
 			t.Fatalf("reviewer3's first claim: %v; want refused as not certified", err)
@@ -185,8 +198,12 @@ func TestDemoTrainsAndCertifies(t *testing.T) {
 		if c, err := tr.Certify(ctx, trainer, "reviewer3", review.QueueLive); err != nil || c.Accuracy != 100 || c.Items != len(golds) {
 			t.Fatalf("certifying reviewer3 after training: %+v, %v", c, err)
 		}
-		if it, err := desk.Next(ctx, newcomer, review.QueueLive); err != nil || it.ClaimedBy != "reviewer3" {
-			t.Errorf("reviewer3's claim after certification: %+v, %v", it, err)
+		// Certified, reviewer3 claims at the desk with N.
+		win.Canvas().Unfocus()
+		win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) // closes the refusal
+		pressKeys(win, "n")
+		if n := heldBy(t, w, "reviewer3"); n != 1 {
+			t.Errorf("after certification N gave reviewer3 %d items, want 1; the window shows:\n%s", n, windowTexts(win))
 		}
 	})
 
@@ -266,4 +283,20 @@ func hitBacks(h review.RuleHit, r string) bool {
 		return h.RuleID == "explicit-label" && strings.Contains(h.Evidence, `"problem":"too-small"`)
 	}
 	return false
+}
+
+// heldBy counts the live items account holds now.
+func heldBy(t *testing.T, w *Workspace, account string) int {
+	t.Helper()
+	rows, err := w.DB.QueuePage(context.Background(), review.QueueFilter{Queue: review.QueueLive, Limit: review.MaxPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.State == review.StateInReview && r.ClaimedBy == account {
+			n++
+		}
+	}
+	return n
 }

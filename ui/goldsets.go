@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,10 +25,10 @@ import (
 )
 
 // This file is the trainer's screen (issue 11): gold sets and their items
-// (made from live items, with the expected decision, its reason codes and
-// an explanation; retired, never deleted), the certification gate of each
-// queue, and certifying reviewers, which the service refuses below the
-// gate.
+// (made from live items or imported files, with the expected decision,
+// its reason codes and an explanation; retired, never deleted), the
+// certification gate of each queue, and certifying reviewers, which the
+// service refuses below the gate.
 
 // goldQueues are the queues gold sets, gates and certifications are for.
 var goldQueues = []string{review.QueueLive, review.QueueEscalation}
@@ -62,6 +67,7 @@ type goldSetsView struct {
 	itemList   *widget.List
 	itemChosen int // index in items, -1 for none
 	addGold    *widget.Button
+	importGold *widget.Button // shown only with an importer
 	retire     *widget.Button
 	message    *widget.Label
 
@@ -80,10 +86,14 @@ type goldSetsView struct {
 	pausedList *fyne.Container
 	recertify  []*widget.Button // one per paused row
 
-	busy     bool
-	setForm  *goldSetForm  // the open new-set dialog, for tests
-	itemForm *goldItemForm // the open add-item dialog, for tests
-	root     fyne.CanvasObject
+	// importer makes gold of imported files; nil: from live items only.
+	importer review.GoldImporter
+
+	busy       bool
+	setForm    *goldSetForm    // the open new-set dialog, for tests
+	itemForm   *goldItemForm   // the open add-item dialog, for tests
+	importForm *goldImportForm // the open import dialog, for tests
+	root       fyne.CanvasObject
 }
 
 // gateRow is one queue's gate editor.
@@ -105,13 +115,79 @@ type goldSetForm struct {
 
 // goldItemForm is the state of the add-item dialog.
 type goldItemForm struct {
-	source      *widget.Entry
+	source *widget.Entry
+	*goldAnswer
+	submit func()
+}
+
+// goldAnswer is what the add-item and import dialogs ask alike: the
+// expected decision, its reason codes (the reject dialog's picker, for a
+// rejection or an escalation) and the explanation trainees read after
+// answering, with the line under them that says what is wrong.
+type goldAnswer struct {
 	expected    *widget.Select
 	reasons     *reasonPicker
 	reasonsBox  fyne.CanvasObject // hidden for an approval
 	explanation *widget.Entry
 	message     *widget.Label
-	submit      func()
+}
+
+// newGoldAnswer builds the fields, a rejection chosen; cancel closes the
+// dialog (Esc in the reason filter).
+func newGoldAnswer(cancel func()) *goldAnswer {
+	a := &goldAnswer{explanation: widget.NewMultiLineEntry(), message: widget.NewLabel("")}
+	opts := make([]string, len(goldOutcomes))
+	for i, o := range goldOutcomes {
+		opts[i] = outcomeWord(o)
+	}
+	a.expected = widget.NewSelect(opts, nil)
+	a.expected.SetSelectedIndex(slices.Index(goldOutcomes, review.OutcomeReject))
+	a.reasons = newReasonChooser(nil)
+	a.explanation.Wrapping = fyne.TextWrapWord
+	a.explanation.SetMinRowsVisible(3)
+	a.explanation.SetPlaceHolder(lang.L("training.gold.item.explanation.hint"))
+	a.message.Importance = widget.DangerImportance
+	a.message.Wrapping = fyne.TextWrapWord
+	reasonKeys(a.reasons, nil, cancel)
+	box := container.NewBorder(a.reasons.filter, a.reasons.summary, nil, nil, a.reasons.list)
+	// Reasons go with a rejection or an escalation; an approval has none.
+	a.expected.OnChanged = func(string) {
+		o := goldOutcomes[max(a.expected.SelectedIndex(), 0)]
+		showIf(box, o == review.OutcomeReject || o == review.OutcomeEscalate)
+	}
+	a.reasonsBox = box
+	return a
+}
+
+// layout is a dialog's body of size: intro (if any) and the dialog's own
+// fields above the expected decision, the reason codes in the middle,
+// the explanation, status lines and the message at the bottom.
+func (a *goldAnswer) layout(size fyne.Size, intro fyne.CanvasObject, items []*widget.FormItem, status ...fyne.CanvasObject) fyne.CanvasObject {
+	var top fyne.CanvasObject = widget.NewForm(append(items, widget.NewFormItem(lang.L("training.gold.item.expected"), a.expected))...)
+	if intro != nil {
+		top = container.NewVBox(intro, top)
+	}
+	bottom := container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("training.gold.item.explanation"), a.explanation)))
+	for _, o := range status {
+		bottom.Add(o)
+	}
+	bottom.Add(a.message)
+	return container.New(&fixedSizeLayout{size: size}, container.NewBorder(top, bottom, nil, nil, a.reasonsBox))
+}
+
+// gold is the answer as a gold item of set setID, checked; false (and
+// the message says why) when it is not a valid one.
+func (a *goldAnswer) gold(setID int64) (review.GoldItem, bool) {
+	g := review.GoldItem{SetID: setID, Expected: goldOutcomes[max(a.expected.SelectedIndex(), 0)],
+		Explanation: strings.TrimSpace(a.explanation.Text)}
+	if g.Expected == review.OutcomeReject || g.Expected == review.OutcomeEscalate {
+		g.Reasons = a.reasons.codes()
+	}
+	if err := g.Validate(); err != nil {
+		a.message.SetText(trainingErrorText(err, "gold item"))
+		return g, false
+	}
+	return g, true
 }
 
 // newGoldSetsView builds the trainer's screen for acct (review.ActBuildGold;
@@ -172,13 +248,15 @@ func (v *goldSetsView) buildSets() fyne.CanvasObject {
 	v.itemList.OnUnselected = func(widget.ListItemID) { v.itemChosen = -1; v.updateButtons() }
 	v.addGold = widget.NewButtonWithIcon(lang.L("training.gold.item.add"), theme.ContentAddIcon(), v.showItemDialog)
 	v.addGold.Importance = widget.HighImportance
+	v.importGold = widget.NewButtonWithIcon(lang.L("training.gold.import"), theme.UploadIcon(), v.showImportDialog)
+	v.importGold.Hide()
 	v.retire = widget.NewButtonWithIcon(lang.L("training.gold.item.retire"), theme.DeleteIcon(), v.onRetire)
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	itemHeader := columnHeader(goldItemColumnWidths, "training.gold.item.produce_id", "training.gold.item.expected",
 		"training.gold.item.reasons", "training.gold.item.explanation", "training.gold.item.status")
 	right := container.NewBorder(
-		container.NewVBox(v.setTitle, container.NewHBox(v.addGold, v.retire), itemHeader),
+		container.NewVBox(v.setTitle, container.NewHBox(v.addGold, v.importGold, v.retire), itemHeader),
 		container.NewVBox(widget.NewSeparator(), v.message), nil, nil, v.itemList)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.4
@@ -255,6 +333,7 @@ func (v *goldSetsView) updateButtons() {
 	}
 	enable(v.newSet, true)
 	enable(v.addGold, v.chosen != 0)
+	enable(v.importGold, v.chosen != 0 && v.importer != nil)
 	enable(v.retire, v.itemChosen >= 0 && v.itemChosen < len(v.items) && !v.items[v.itemChosen].Retired)
 	for _, r := range v.gates {
 		enable(r.save, v.mayCertify())
@@ -549,36 +628,20 @@ func (v *goldSetsView) showItemDialog() {
 	if !ok {
 		return
 	}
-	f := &goldItemForm{source: widget.NewEntry(), explanation: widget.NewMultiLineEntry(), message: widget.NewLabel("")}
-	f.source.SetPlaceHolder(lang.L("training.gold.item.source.hint"))
-	opts := make([]string, len(goldOutcomes))
-	for i, o := range goldOutcomes {
-		opts[i] = outcomeWord(o)
-	}
-	f.expected = widget.NewSelect(opts, nil)
-	f.expected.SetSelectedIndex(slices.Index(goldOutcomes, review.OutcomeReject))
-	f.reasons = newReasonChooser(nil)
-	f.explanation.Wrapping = fyne.TextWrapWord
-	f.explanation.SetMinRowsVisible(3)
-	f.explanation.SetPlaceHolder(lang.L("training.gold.item.explanation.hint"))
-	f.message.Importance = widget.DangerImportance
-	f.message.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
+	f := &goldItemForm{source: widget.NewEntry(), goldAnswer: newGoldAnswer(func() { d.Hide() })}
+	f.source.SetPlaceHolder(lang.L("training.gold.item.source.hint"))
 	f.submit = func() {
 		itemID, produceID, ok := parseSource(f.source.Text)
 		if !ok {
 			f.message.SetText(lang.L("training.gold.item.source.required"))
 			return
 		}
-		g := review.GoldItem{SetID: set.ID, ItemID: itemID, ProduceID: produceID,
-			Expected: goldOutcomes[max(f.expected.SelectedIndex(), 0)], Explanation: strings.TrimSpace(f.explanation.Text)}
-		if g.Expected == review.OutcomeReject || g.Expected == review.OutcomeEscalate {
-			g.Reasons = f.reasons.codes()
-		}
-		if err := g.Validate(); err != nil {
-			f.message.SetText(trainingErrorText(err, "gold item"))
+		g, ok := f.gold(set.ID)
+		if !ok {
 			return
 		}
+		g.ItemID, g.ProduceID = itemID, produceID
 		v.run(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), trainingTimeout)
 			defer cancel()
@@ -594,20 +657,7 @@ func (v *goldSetsView) showItemDialog() {
 			})
 		})
 	}
-	reasonKeys(f.reasons, nil, func() { d.Hide() })
-	reasonsBox := container.NewBorder(f.reasons.filter, f.reasons.summary, nil, nil, f.reasons.list)
-	// Reasons go with a rejection or an escalation; an approval has none.
-	f.expected.OnChanged = func(string) {
-		o := goldOutcomes[max(f.expected.SelectedIndex(), 0)]
-		showIf(reasonsBox, o == review.OutcomeReject || o == review.OutcomeEscalate)
-	}
-	f.reasonsBox = reasonsBox
-	form := container.NewBorder(
-		widget.NewForm(widget.NewFormItem(lang.L("training.gold.item.source"), f.source),
-			widget.NewFormItem(lang.L("training.gold.item.expected"), f.expected)),
-		container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("training.gold.item.explanation"), f.explanation)), f.message),
-		nil, nil, reasonsBox)
-	body := container.New(&fixedSizeLayout{size: fyne.NewSize(680, 560)}, form)
+	body := f.layout(fyne.NewSize(680, 560), nil, []*widget.FormItem{widget.NewFormItem(lang.L("training.gold.item.source"), f.source)})
 	d = trainingDialog(v.win, lang.L("training.gold.item.title", map[string]any{"Set": cleanText(set.Name)}),
 		lang.L("training.gold.item.add"), theme.ContentAddIcon(), body, f.submit)
 	v.dialogs.show(d)
@@ -753,4 +803,201 @@ func certRow(c review.Certification) *fyne.Container {
 func certHeader() *fyne.Container {
 	return columnHeader(certColumnWidths, "training.gold.cert.reviewer", "training.gold.cert.queue", "training.gold.cert.accuracy",
 		"training.gold.cert.items", "training.gold.cert.by", "training.gold.cert.at", "training.gold.cert.state")
+}
+
+// ---- Gold from imported files ----
+
+// goldImportTimeout bounds one import: reading, storing and scanning a
+// file of up to review.MaxMedia bytes (a long video) takes a while.
+const goldImportTimeout = 10 * time.Minute
+
+// goldImportForm is the state of the import dialog.
+type goldImportForm struct {
+	path          *widget.Entry
+	choose        *widget.Button
+	sidecar       *widget.Entry
+	chooseSidecar *widget.Button
+	category      *widget.Select // review.Categories; used without a sidecar
+	*goldAnswer
+	status *widget.Label // what the background job is doing
+	busy   bool
+	submit func()
+}
+
+// setImporter gives the screen the importer of gold files: with one, the
+// set's items pane offers "Import a file…".
+func (v *goldSetsView) setImporter(gi review.GoldImporter) {
+	v.importer = gi
+	showIf(v.importGold, gi != nil)
+	v.updateButtons()
+}
+
+// showImportDialog makes a gold item of a file that is no live item: the
+// file (typed, or chosen with the system's dialog), its generation record
+// if there is one, its service category otherwise, and the expected
+// decision as in the add-item dialog. The app stores, scans and judges it
+// as intake would.
+func (v *goldSetsView) showImportDialog() {
+	set, ok := v.chosenSet()
+	if !ok || v.importer == nil || v.busy {
+		return
+	}
+	var d *dialog.CustomDialog
+	f := &goldImportForm{path: widget.NewEntry(), sidecar: widget.NewEntry(), status: widget.NewLabel(""),
+		goldAnswer: newGoldAnswer(func() { d.Hide() })}
+	f.path.SetPlaceHolder(lang.L("training.gold.import.file.hint"))
+	f.sidecar.SetPlaceHolder(lang.L("training.gold.import.sidecar.hint"))
+	f.choose = widget.NewButtonWithIcon(lang.L("training.gold.import.choose"), theme.FolderOpenIcon(),
+		func() { v.chooseFile(f.path, nil) })
+	f.chooseSidecar = widget.NewButtonWithIcon(lang.L("training.gold.import.choose"), theme.FolderOpenIcon(),
+		func() { v.chooseFile(f.sidecar, []string{".json"}) })
+	cOpts := make([]string, len(review.Categories))
+	for i, c := range review.Categories {
+		cOpts[i] = categoryWord(c)
+	}
+	f.category = widget.NewSelect(cOpts, nil)
+	f.category.PlaceHolder = lang.L("training.gold.import.category.hint")
+	if i := slices.Index(review.Categories, set.Category); i >= 0 {
+		f.category.SetSelectedIndex(i)
+	}
+	// A sidecar names the category itself.
+	f.sidecar.OnChanged = func(s string) {
+		if strings.TrimSpace(s) == "" {
+			f.category.Enable()
+		} else {
+			f.category.Disable()
+		}
+	}
+	f.status.Importance = widget.LowImportance
+	f.status.Wrapping = fyne.TextWrapWord
+	f.submit = func() { v.submitImport(set, f, func() { d.Hide() }) }
+	f.path.OnSubmitted = func(string) { f.submit() }
+	help := widget.NewLabel(lang.L("training.gold.import.help"))
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	body := f.layout(fyne.NewSize(720, 680), help, []*widget.FormItem{
+		widget.NewFormItem(lang.L("training.gold.import.file"), container.NewBorder(nil, nil, nil, f.choose, f.path)),
+		widget.NewFormItem(lang.L("training.gold.import.sidecar"), container.NewBorder(nil, nil, nil, f.chooseSidecar, f.sidecar)),
+		widget.NewFormItem(lang.L("training.gold.import.category"), f.category)}, f.status)
+	d = trainingDialog(v.win, lang.L("training.gold.import.title", map[string]any{"Set": cleanText(set.Name)}),
+		lang.L("training.gold.import.submit"), theme.UploadIcon(), body, f.submit)
+	v.dialogs.show(d)
+	v.win.Canvas().Focus(f.path)
+	v.importForm = f
+}
+
+// chooseFile fills entry with a file picked in the system's dialog.
+func (v *goldSetsView) chooseFile(entry *widget.Entry, exts []string) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		entry.SetText(r.URI().Path())
+		// Only the path is wanted: the import reads the file, bounded.
+		if cerr := r.Close(); cerr != nil {
+			fyne.LogError("gold import: close the chosen file", cerr)
+		}
+	}, v.win)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	v.dialogs.show(d)
+}
+
+// submitImport checks the import form, then reads the files (bounded) and
+// imports them in the background, showing what it does; hide closes the
+// dialog once the gold item is made.
+func (v *goldSetsView) submitImport(set review.GoldSet, f *goldImportForm, hide func()) {
+	if f.busy {
+		return
+	}
+	path, sidecar := strings.TrimSpace(f.path.Text), strings.TrimSpace(f.sidecar.Text)
+	if path == "" {
+		f.message.SetText(lang.L("training.gold.import.file.required"))
+		return
+	}
+	var cat review.Category
+	if sidecar == "" {
+		i := f.category.SelectedIndex()
+		if i < 0 {
+			f.message.SetText(lang.L("training.gold.import.category.required"))
+			return
+		}
+		cat = review.Categories[i]
+	}
+	g, ok := f.gold(set.ID)
+	if !ok {
+		return
+	}
+	name := filepath.Base(path)
+	f.busy, v.busy = true, true
+	v.updateButtons()
+	f.message.SetText("")
+	f.status.SetText(lang.L("training.gold.import.running", map[string]any{"File": cleanText(name)}))
+	importer := v.importer
+	v.run(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), goldImportTimeout)
+		defer cancel()
+		file := review.GoldFile{Name: name, Category: cat}
+		var (
+			added review.GoldItem
+			err   error
+		)
+		file.Data, err = readImportFile(path, review.MaxMedia)
+		if err == nil && sidecar != "" {
+			file.Sidecar, err = readImportFile(sidecar, review.MaxSidecarBytes)
+		}
+		if err == nil {
+			added, err = importer.ImportGold(ctx, v.acct, set.ID, file, g)
+		}
+		fyne.Do(func() {
+			f.busy, v.busy = false, false
+			v.updateButtons()
+			f.status.SetText("")
+			if err != nil {
+				f.message.SetText(trainingErrorText(err, "import gold file"))
+				return
+			}
+			hide()
+			v.message.SetText(lang.L("training.gold.import.done", map[string]any{"File": cleanText(name),
+				"Item": cleanText(added.ProduceID)}))
+			v.reload()
+		})
+	})
+}
+
+// readImportFile reads a file of at most limit bytes, checking its size
+// before reading anything, and stopping at the limit should it grow
+// meanwhile. Its errors are worded for the trainer (EINVALID, ENOTFOUND).
+func readImportFile(path string, limit int64) ([]byte, error) {
+	name := cleanText(path)
+	r, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, review.Errorf(review.ENOTFOUND, "%s", lang.L("training.gold.import.missing", map[string]any{"File": name}))
+	} else if err != nil {
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.unreadable",
+			map[string]any{"File": name, "Error": cleanText(err.Error())}))
+	}
+	defer r.Close()
+	st, err := r.Stat()
+	switch {
+	case err != nil:
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.unreadable",
+			map[string]any{"File": name, "Error": cleanText(err.Error())}))
+	case !st.Mode().IsRegular():
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.not_file", map[string]any{"File": name}))
+	case st.Size() > limit:
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.too_big",
+			map[string]any{"File": name, "Size": st.Size(), "Limit": limit}))
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.unreadable",
+			map[string]any{"File": name, "Error": cleanText(err.Error())}))
+	}
+	if int64(len(data)) > limit {
+		return nil, review.Errorf(review.EINVALID, "%s", lang.L("training.gold.import.too_big",
+			map[string]any{"File": name, "Size": len(data), "Limit": limit}))
+	}
+	return data, nil
 }

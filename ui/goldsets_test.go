@@ -1,12 +1,19 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -173,4 +180,187 @@ func TestGoldSetsRecertifiesTheEscalationQueue(t *testing.T) {
 	if len(v.paused) != 0 {
 		t.Errorf("%d still listed", len(v.paused))
 	}
+}
+
+// importWindow is the gold sets screen of a trainer with an importer over
+// f, the set numbered 1 chosen.
+func importWindow(t *testing.T, f *fakeTrainer) (*goldSetsView, fyne.Window, *fakeImporter) {
+	t.Helper()
+	v, w := newGoldWindow(t, f)
+	imp := &fakeImporter{f: f}
+	v.setImporter(imp)
+	if !v.importGold.Visible() || !v.importGold.Disabled() {
+		t.Fatalf("with no set chosen, Import is shown %v, off %v; want shown and off", v.importGold.Visible(), v.importGold.Disabled())
+	}
+	v.setList.Select(0)
+	if v.importGold.Disabled() {
+		t.Fatal("Import is off with a set chosen")
+	}
+	return v, w, imp
+}
+
+// writeJPEG writes a small JPEG into the test's folder and returns its
+// path and bytes.
+func writeJPEG(t *testing.T, name string) (string, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, b.Bytes()
+}
+
+func TestGoldSetImportsAFile(t *testing.T) {
+	f := newFakeTrainer().withSet("Known deepfakes")
+	v, w, imp := importWindow(t, f)
+	p, data := writeJPEG(t, "deepfake-example.jpg")
+
+	test.Tap(v.importGold)
+	form := v.importForm
+	if form == nil {
+		t.Fatal("no import dialog")
+	}
+	form.submit()
+	if len(imp.files) != 0 || form.message.Text != "Enter the path of the file to import." {
+		t.Fatalf("imported without a file; message %q", form.message.Text)
+	}
+	test.Type(form.path, p)
+	test.Type(form.reasons.filter, "consent-missing")
+	form.reasons.filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(form.explanation, "A face swapped without a separate consent, and no label.")
+	form.submit()
+	if len(imp.files) != 0 || !strings.Contains(form.message.Text, "service category") {
+		t.Fatalf("imported without a category or sidecar; message %q", form.message.Text)
+	}
+	form.category.SetSelected(lang.L("category.face_swap"))
+	form.submit()
+	if len(imp.files) != 1 {
+		t.Fatalf("the importer was not called; message %q", form.message.Text)
+	}
+	got := imp.files[0]
+	if got.Name != "deepfake-example.jpg" || !bytes.Equal(got.Data, data) || got.Sidecar != nil || got.Category != "face_swap" {
+		t.Errorf("the importer got %s (%d bytes, sidecar %q, category %q)", got.Name, len(got.Data), got.Sidecar, got.Category)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog stayed open")
+	}
+	if len(v.items) != 1 || v.items[0].ProduceID != "deepfake-example.jpg" || v.items[0].Expected != review.OutcomeReject {
+		t.Errorf("items listed %+v", v.items)
+	}
+	if v.message.Text != "deepfake-example.jpg imported as gold item deepfake-example.jpg." || !strings.Contains(v.setTitle.Text, "version 2") {
+		t.Errorf("message %q, title %q", v.message.Text, v.setTitle.Text)
+	}
+
+	// With a sidecar, its category counts: the select is off and none is sent.
+	sc := filepath.Join(t.TempDir(), "example.json")
+	if err := os.WriteFile(sc, []byte(`{"schema":"synthreview.generation/v1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(v.importGold)
+	form = v.importForm
+	test.Type(form.path, p)
+	test.Type(form.sidecar, sc)
+	if !form.category.Disabled() {
+		t.Error("the category is offered beside a sidecar")
+	}
+	form.expected.SetSelectedIndex(0)
+	if form.reasonsBox.Visible() {
+		t.Error("reason codes are offered for an approval")
+	}
+	test.Type(form.explanation, "Both labels present and readable.")
+	imp.err = review.Errorf(review.EINVALID, "example.jpg: sidecar: produce_id: missing")
+	form.submit()
+	if len(imp.files) != 2 || imp.files[1].Category != "" || string(imp.files[1].Sidecar) != `{"schema":"synthreview.generation/v1"}` {
+		t.Fatalf("second import %+v", imp.files[1:])
+	}
+	if form.message.Text != "example.jpg: sidecar: produce_id: missing" || w.Canvas().Overlays().Top() == nil || form.busy || v.importGold.Disabled() {
+		t.Errorf("a refusal shows %q (dialog open %v, busy %v)", form.message.Text, w.Canvas().Overlays().Top() != nil, form.busy)
+	}
+}
+
+func TestGoldSetImportRefusesOversizeFilesBeforeReading(t *testing.T) {
+	f := newFakeTrainer().withSet("Known deepfakes")
+	v, _, imp := importWindow(t, f)
+	dir := t.TempDir()
+	// A sparse file far larger than the limit: reading it would not end
+	// in a test's time, and only its size, read first, can say how large.
+	huge := filepath.Join(dir, "huge.mp4")
+	size := int64(1 << 40)
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, size); err != nil {
+		size = review.MaxMedia + 1
+		if err := os.Truncate(huge, size); err != nil {
+			t.Fatal(err)
+		}
+	}
+	test.Tap(v.importGold)
+	form := v.importForm
+	test.Type(form.path, huge)
+	form.category.SetSelected(lang.L("category.video_generation"))
+	form.expected.SetSelectedIndex(0)
+	test.Type(form.explanation, "Both labels present and readable.")
+	form.submit()
+	want := huge + " is " + strconv.FormatInt(size, 10) + " bytes, over the " + strconv.Itoa(review.MaxMedia) + "-byte limit."
+	if len(imp.files) != 0 || form.message.Text != want {
+		t.Errorf("%d imports; message %q, want %q", len(imp.files), form.message.Text, want)
+	}
+
+	// The sidecar too, with its own limit.
+	p, _ := writeJPEG(t, "example.jpg")
+	sc := filepath.Join(dir, "example.json")
+	if err := os.WriteFile(sc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(sc, review.MaxSidecarBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	form.path.SetText(p)
+	form.sidecar.SetText(sc)
+	form.submit()
+	if len(imp.files) != 0 || !strings.Contains(form.message.Text, "example.json is 1048577 bytes, over the 1048576-byte limit") {
+		t.Errorf("%d imports; message %q", len(imp.files), form.message.Text)
+	}
+	form.sidecar.SetText(filepath.Join(dir, "missing.json"))
+	form.submit()
+	if len(imp.files) != 0 || !strings.Contains(form.message.Text, "There is no file at") {
+		t.Errorf("%d imports; message %q", len(imp.files), form.message.Text)
+	}
+}
+
+func TestGoldSetImportNeedsAnImporter(t *testing.T) {
+	f := newFakeTrainer().withSet("Known deepfakes")
+	t.Run("without one the screen offers live items only", func(t *testing.T) {
+		v, _ := newGoldWindow(t, f)
+		v.setList.Select(0)
+		if v.importGold.Visible() {
+			t.Error("Import a file is shown without an importer")
+		}
+		v.showImportDialog()
+		if v.importForm != nil {
+			t.Error("the import dialog opened without an importer")
+		}
+	})
+	t.Run("the session gives the screen the window's importer", func(t *testing.T) {
+		a := test.NewTempApp(t)
+		m := newMainWindow(a, Deps{Status: &fakeStatus{answers: []statusAnswer{{st: sampleStatus()}}}, Run: runNow,
+			Accounts: testAccounts, Training: trainingService{f}, GoldImport: &fakeImporter{f: f}})
+		m.now = fixedNow
+		m.win.Resize(fyne.NewSize(1280, 800))
+		t.Cleanup(m.win.Close)
+		signIn(t, m, "trainer", "correct horse battery")
+		if m.session == nil {
+			t.Fatal("the trainer could not sign in")
+		}
+		selectScreen(t, m, "Gold sets")
+		b := findButton(t, m.win.Content(), "Import a file")
+		if !b.Visible() {
+			t.Error("Import a file is hidden on the trainer's screen")
+		}
+	})
 }

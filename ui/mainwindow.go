@@ -54,6 +54,9 @@ type Deps struct {
 	// Quality reads hidden gold and calibration for the scores screen
 	// (nil: the screen shows training only).
 	Quality review.QualityReader
+	// GoldImport makes gold items of imported files on the gold sets
+	// screen (nil: gold is made from live items only).
+	GoldImport review.GoldImporter
 }
 
 // DefaultIdleLock is the idle time after which the workstation locks.

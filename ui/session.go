@@ -192,6 +192,7 @@ func (m *mainWindow) newSession(acct review.Account, prev *session) *session {
 		if review.Require(acct, review.ActBuildGold) == nil {
 			v := newGoldSetsView(t, acct, m.win, m.deps.Run)
 			v.dialogs = m.dialogs
+			v.setImporter(m.deps.GoldImport)
 			if s.refreshPaused != nil {
 				// Its reload reads the certifications anyway: count from those.
 				v.onCerts = func(cs []review.Certification) { s.showPaused(len(review.Paused(cs))) }

@@ -374,3 +374,39 @@ func (f *fakeQuality) Settings(_ context.Context, a review.Account) (review.Qual
 	}
 	return f.settings, nil
 }
+
+// fakeImporter is a review.GoldImporter over a fakeTrainer: it records the
+// files it is given and adds a gold item named after each to the set, as
+// the app's importer would once it has scanned the file.
+type fakeImporter struct {
+	f     *fakeTrainer
+	files []review.GoldFile // ImportGold calls, in order
+	err   error             // what ImportGold answers, when set
+}
+
+var _ review.GoldImporter = (*fakeImporter)(nil)
+
+func (i *fakeImporter) ImportGold(_ context.Context, a review.Account, setID int64, file review.GoldFile, g review.GoldItem) (review.GoldItem, error) {
+	if err := review.Require(a, review.ActBuildGold); err != nil {
+		return review.GoldItem{}, err
+	}
+	i.f.mu.Lock()
+	defer i.f.mu.Unlock()
+	i.files = append(i.files, file)
+	if i.err != nil {
+		return review.GoldItem{}, i.err
+	}
+	if err := g.Validate(); err != nil {
+		return review.GoldItem{}, err
+	}
+	s := i.f.set(setID)
+	if s == nil {
+		return review.GoldItem{}, review.Errorf(review.ENOTFOUND, "no gold set %d", setID)
+	}
+	s.Version++
+	s.Items++
+	g.ID, g.SetID, g.FileID, g.ProduceID, g.Category = int64(len(i.f.gold)+1), setID, int64(len(i.files)), file.Name, file.Category
+	g.CreatedBy, g.CreatedAt, g.AddedVersion = a.Name, i.f.now(), s.Version
+	i.f.gold = append(i.f.gold, g)
+	return g, nil
+}
