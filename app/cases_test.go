@@ -21,19 +21,8 @@ func TestDemoAppealIsOverturnedAndAnswered(t *testing.T) {
 		t.Skip("builds the demo workspace")
 	}
 	ctx := context.Background()
-	dir := demoWorkspace(t)
-	w, err := OpenWorkspace(ctx, dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	signIn := func(name string) review.Account {
-		a, err := w.Accounts().Authenticate(ctx, name, DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	w, signIn := openDemo(t)
+	dir := w.Dir
 	reviewer, senior := signIn("reviewer1"), signIn("senior1")
 	cases := w.Cases()
 

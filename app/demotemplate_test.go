@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"synthreview/review"
 	"testing"
 )
 
@@ -69,4 +70,23 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, b, info.Mode().Perm())
 	})
+}
+
+// openDemo opens a copy of the demo workspace for the test (closed when
+// the test ends) and returns a sign-in of its accounts (DemoPassword).
+func openDemo(t testing.TB) (*Workspace, func(name string) review.Account) {
+	t.Helper()
+	w, err := OpenWorkspace(context.Background(), demoWorkspace(t), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, func(name string) review.Account {
+		t.Helper()
+		a, err := w.Accounts().Authenticate(context.Background(), name, DemoPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
 }

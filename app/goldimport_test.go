@@ -68,20 +68,8 @@ func TestGoldImport(t *testing.T) {
 		t.Skip("builds the demo workspace")
 	}
 	ctx := context.Background()
-	dir := demoWorkspace(t)
-	w, err := OpenWorkspace(ctx, dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	signIn := func(name string) review.Account {
-		t.Helper()
-		a, err := w.Accounts().Authenticate(ctx, name, DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	w, signIn := openDemo(t)
+	dir := w.Dir
 	trainer, reviewer, manager := signIn("trainer"), signIn("reviewer1"), signIn("manager")
 	tr, gi := w.Training(), w.GoldImporter()
 	set, err := tr.CreateGoldSet(ctx, trainer, "Imported examples", review.QueueLive, "image_generation")
@@ -222,7 +210,7 @@ func TestGoldImport(t *testing.T) {
 		if code != 0 || !strings.Contains(out, `(unlabelled.jpg) added to "Imported examples", now version 3; scan verdict unlabelled`) {
 			t.Fatalf("gold import: %d, %q, %q", code, out, stderr)
 		}
-		code, _, stderr = runCLI(t, DemoPassword+"\n", append([]string{"gold", "import", "--workspace", dir, "--as", "reviewer1"}, args[6:]...)...)
+		code, _, stderr = runCLI(t, DemoPassword+"\n", append([]string{"gold", "import", "--workspace", w.Dir, "--as", "reviewer1"}, args[6:]...)...)
 		if code != 1 || !strings.Contains(stderr, "reviewer1") {
 			t.Errorf("a reviewer's import: %d, %q", code, stderr)
 		}

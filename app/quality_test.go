@@ -52,20 +52,7 @@ type qualityFixture struct {
 func newQualityFixture(t *testing.T) *qualityFixture {
 	t.Helper()
 	ctx := context.Background()
-	dir := demoWorkspace(t)
-	w, err := OpenWorkspace(ctx, dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	signIn := func(name string) review.Account {
-		t.Helper()
-		a, err := w.Accounts().Authenticate(ctx, name, DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	w, signIn := openDemo(t)
 	f := &qualityFixture{w: w, trainer: signIn("trainer"), r1: signIn("reviewer1"), r2: signIn("reviewer2"), mgr: signIn("manager")}
 	q := review.Queue{Store: w.DB}
 	for range 3 {
@@ -79,6 +66,7 @@ func newQualityFixture(t *testing.T) *qualityFixture {
 		f.sources = append(f.sources, it)
 	}
 	tr := w.Training()
+	var err error
 	f.set, err = tr.CreateGoldSet(ctx, f.trainer, "hidden gold check", review.QueueLive, "")
 	if err != nil {
 		t.Fatal(err)

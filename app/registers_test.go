@@ -21,20 +21,8 @@ func TestRegistersOnTheDemo(t *testing.T) {
 		t.Skip("builds the demo workspace")
 	}
 	ctx := context.Background()
-	dir := demoWorkspace(t)
-	w, err := OpenWorkspace(ctx, dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, acct := openDemo(t)
 	reg := w.Registers()
-	acct := func(name string) review.Account {
-		a, err := w.Accounts().Authenticate(ctx, name, DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
 	manager, reviewer, admin := acct("manager"), acct("reviewer1"), acct("admin")
 
 	t.Run("the demo's consents show one withdrawn and one expired", func(t *testing.T) {

@@ -157,30 +157,48 @@ func (s *DB) AddGold(ctx context.Context, actor string, g review.GoldItem) (revi
 		if n > 0 {
 			return review.Errorf(review.ECONFLICT, "item %s is gold in set %q already", g.ProduceID, set.Name)
 		}
-		v := set.Version + 1
-		if _, err := tx.ExecContext(ctx, `UPDATE gold_sets SET version = ? WHERE id = ?`, v, set.ID); err != nil {
-			return err
-		}
-		g.CreatedBy, g.CreatedAt, g.AddedVersion, g.RetiredVersion, g.Retired = actor, orNow(g.CreatedAt, now), v, 0, false
-		res, err := tx.ExecContext(ctx, `INSERT INTO gold_items (set_id, item_id, produce_id, category, expected, reasons,
-			explanation, created_by, created_at, added_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			g.SetID, g.ItemID, g.ProduceID, string(g.Category), string(g.Expected), reasons, g.Explanation, actor,
-			review.FormatTime(g.CreatedAt), v)
-		if err != nil {
-			return err
-		}
-		if g.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = appendEvent(ctx, tx, now, actor, "training.gold_added", goldSetSubject(set.ID), map[string]any{
-			"gold_id": g.ID, "item_id": g.ItemID, "produce_id": g.ProduceID, "expected": g.Expected,
-			"reasons": g.Reasons, "version": v})
+		g.FileID = 0
+		g, err = insertGoldTx(ctx, tx, now, actor, set, g, reasons, map[string]any{"item_id": g.ItemID, "produce_id": g.ProduceID})
 		return err
 	})
 	if err != nil {
 		return review.GoldItem{}, s.mapErr(fmt.Errorf("add gold item to set %d", g.SetID), err)
 	}
 	return g, nil
+}
+
+// insertGoldTx stores g as set's next version, with its event: g shows
+// g.ItemID's live item or g.FileID's training file; source names it in the
+// event.
+func insertGoldTx(ctx context.Context, tx *sql.Tx, now time.Time, actor string, set review.GoldSet, g review.GoldItem,
+	reasons string, source map[string]any) (review.GoldItem, error) {
+	v := set.Version + 1
+	if _, err := tx.ExecContext(ctx, `UPDATE gold_sets SET version = ? WHERE id = ?`, v, set.ID); err != nil {
+		return g, err
+	}
+	var itemID, fileID any // NULL unless set
+	if g.FileID != 0 {
+		fileID = g.FileID
+	} else {
+		itemID = g.ItemID
+	}
+	g.CreatedBy, g.CreatedAt, g.AddedVersion, g.RetiredVersion, g.Retired = actor, orNow(g.CreatedAt, now), v, 0, false
+	res, err := tx.ExecContext(ctx, `INSERT INTO gold_items (set_id, item_id, file_id, produce_id, category, expected, reasons,
+		explanation, created_by, created_at, added_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.SetID, itemID, fileID, g.ProduceID, string(g.Category), string(g.Expected), reasons, g.Explanation, actor,
+		review.FormatTime(g.CreatedAt), v)
+	if err != nil {
+		return g, err
+	}
+	if g.ID, err = res.LastInsertId(); err != nil {
+		return g, err
+	}
+	payload := map[string]any{"gold_id": g.ID, "expected": g.Expected, "reasons": g.Reasons, "version": v}
+	for k, x := range source {
+		payload[k] = x
+	}
+	_, err = appendEvent(ctx, tx, now, actor, "training.gold_added", goldSetSubject(set.ID), payload)
+	return g, err
 }
 
 // AddFileGold stores an imported training file and a gold item showing it
@@ -218,25 +236,9 @@ func (s *DB) AddFileGold(ctx context.Context, actor string, f review.TrainingFil
 		if f.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		v := set.Version + 1
-		if _, err := tx.ExecContext(ctx, `UPDATE gold_sets SET version = ? WHERE id = ?`, v, set.ID); err != nil {
-			return err
-		}
 		g.ItemID, g.FileID = 0, f.ID
-		g.CreatedBy, g.CreatedAt, g.AddedVersion, g.RetiredVersion, g.Retired = actor, orNow(g.CreatedAt, now), v, 0, false
-		res, err = tx.ExecContext(ctx, `INSERT INTO gold_items (set_id, file_id, produce_id, category, expected, reasons,
-			explanation, created_by, created_at, added_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			g.SetID, f.ID, g.ProduceID, string(g.Category), string(g.Expected), reasons, g.Explanation, actor,
-			review.FormatTime(g.CreatedAt), v)
-		if err != nil {
-			return err
-		}
-		if g.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = appendEvent(ctx, tx, now, actor, "training.gold_added", goldSetSubject(set.ID), map[string]any{
-			"gold_id": g.ID, "file_id": f.ID, "file": f.Name, "object_sha256": f.ObjectSHA256, "expected": g.Expected,
-			"reasons": g.Reasons, "version": v})
+		g, err = insertGoldTx(ctx, tx, now, actor, set, g, reasons,
+			map[string]any{"file_id": f.ID, "file": f.Name, "object_sha256": f.ObjectSHA256})
 		return err
 	})
 	if err != nil {

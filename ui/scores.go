@@ -283,6 +283,17 @@ type namedRatio struct {
 
 // categoryRatios are the per-category rows, in review.Categories order.
 func categoryRatios(m map[review.Category]review.Ratio) []namedRatio {
+	keys := sortedCategories(m)
+	out := make([]namedRatio, len(keys))
+	for i, c := range keys {
+		out[i] = namedRatio{categoryWord(c), m[c]}
+	}
+	return out
+}
+
+// sortedCategories are a map's categories in review.Categories order,
+// unknown ones after them by name.
+func sortedCategories[V any](m map[review.Category]V) []review.Category {
 	keys := make([]review.Category, 0, len(m))
 	for c := range m {
 		keys = append(keys, c)
@@ -294,16 +305,9 @@ func categoryRatios(m map[review.Category]review.Ratio) []namedRatio {
 		return len(review.Categories)
 	}
 	slices.SortFunc(keys, func(a, b review.Category) int {
-		if d := order(a) - order(b); d != 0 {
-			return d
-		}
-		return cmp.Compare(string(a), string(b))
+		return cmp.Or(cmp.Compare(order(a), order(b)), cmp.Compare(string(a), string(b)))
 	})
-	out := make([]namedRatio, len(keys))
-	for i, c := range keys {
-		out[i] = namedRatio{categoryWord(c), m[c]}
-	}
-	return out
+	return keys
 }
 
 // reasonRatios are the per-reason rows, in review.Reasons order.
@@ -610,32 +614,13 @@ func (v *scoresView) showCalibration(a review.Agreement) {
 	v.qCalib.Add(widget.NewLabelWithStyle(lang.L("training.quality.categories"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	v.qCalib.Add(columnHeader(kappaCategoryWidths, "training.scores.category", "training.quality.samples",
 		"training.quality.agreed", "training.quality.kappa", "training.quality.note"))
-	for _, c := range kappaCategories(a.ByCategory) {
+	for _, c := range sortedCategories(a.ByCategory) {
 		k := a.ByCategory[c]
 		row := newColumns(kappaCategoryWidths, 5)
 		setColumns(row, categoryWord(c), strconv.Itoa(k.N), agreedText(k), kappaText(k), "")
 		markKappa(row, k, 3)
 		v.qCalib.Add(row)
 	}
-}
-
-// kappaCategories are the calibration report's categories, in
-// review.Categories order.
-func kappaCategories(m map[review.Category]review.Kappa) []review.Category {
-	keys := make([]review.Category, 0, len(m))
-	for c := range m {
-		keys = append(keys, c)
-	}
-	order := func(c review.Category) int {
-		if i := slices.Index(review.Categories, c); i >= 0 {
-			return i
-		}
-		return len(review.Categories)
-	}
-	slices.SortFunc(keys, func(a, b review.Category) int {
-		return cmp.Or(cmp.Compare(order(a), order(b)), cmp.Compare(string(a), string(b)))
-	})
-	return keys
 }
 
 // kappaText words a kappa with two decimals; "—" when it has no value.
