@@ -77,7 +77,7 @@ func init() {
 		{"audit", "audit verify|checkpoint [--workspace DIR] [--as USER]", "check the event log's hash chain, or sign its head", cmdAudit},
 		{"user", "user add --as ADMIN --role ROLE NAME | user list", "manage accounts", cmdUser},
 		{"gold", "gold import --as TRAINER --set ID_OR_NAME --expected OUTCOME [--reasons a,b] --explanation TEXT [--sidecar FILE.json] [--category CAT] FILE", "make a gold item of a file that is not live work: stored, scanned and judged by the rules as intake would (trainers)", cmdGold},
-		{"settings", "settings show | settings set --as ADMIN KEY VALUE", "the complaint time limit, the personal-data retention period and the time zone", cmdSettings},
+		{"settings", "settings show | settings set --as USER KEY VALUE", "the complaint time limit, the personal-data retention period and the time zone (admins); the shares and window of hidden gold and calibration (trainers)", cmdSettings},
 		{"backup", "backup [--workspace DIR] -o DEST", "consistent copy of a live workspace", cmdBackup},
 		{"restore", "restore --workspace NEWDIR BACKUP", "restore a backup into a new workspace and verify it", cmdRestore},
 		{"personal", "personal erase --as USER PERSON_ID", "delete a person's personal data (PIPL Art. 47); the audit chain keeps verifying", cmdPersonal},

@@ -86,7 +86,7 @@ var settings = []setting{
 // cmdSettings shows or changes the workspace settings:
 //
 //	settings show [--workspace DIR]
-//	settings set --as ADMIN KEY VALUE
+//	settings set --as USER KEY VALUE
 func cmdSettings(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
 		return usageError{"say show or set"}
@@ -120,7 +120,7 @@ func cmdSettings(ctx context.Context, c *cli, args []string) error {
 		return nil
 	}
 	if len(rest) != 2 {
-		return usageError{"settings set --as ADMIN KEY VALUE"}
+		return usageError{"settings set --as USER KEY VALUE (admins set the complaint, retention and time-zone settings; trainers the quality.* ones)"}
 	}
 	var found *setting
 	for i := range settings {
