@@ -670,7 +670,7 @@ func (v *deskView) showError(err error) {
 	if errors.As(err, &p) {
 		msg := pausedText(p)
 		v.status.SetText(msg)
-		v.dialogs.show(dialog.NewError(errors.New(msg), v.win))
+		v.dialogs.show(dialog.NewInformation(lang.L("desk.paused.title"), msg, v.win))
 		return
 	}
 	code := review.ErrorCode(err)
