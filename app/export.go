@@ -31,7 +31,7 @@ import (
 	"time"
 
 	"github.com/disintegration/imaging"
-	"golang.org/x/crypto/pkcs12"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"synthreview/marking"
 	"synthreview/review"
@@ -937,37 +937,20 @@ func (w *Workspace) ImportCertificate(ctx context.Context, actor review.Account,
 }
 
 // parseP12 reads the key and the certificates of a PKCS#12 file, the
-// certificate of the key first.
+// certificate of the key first. Both the legacy encryption (3DES, RC2) and
+// OpenSSL 3's default (PBES2 with AES-256 and PBKDF2) are read.
 func parseP12(p12 []byte, password string) (crypto.Signer, []*x509.Certificate, error) {
-	blocks, err := pkcs12.ToPEM(p12, password)
+	k, leaf, cas, err := pkcs12.DecodeChain(p12, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		return nil, nil, review.Errorf(review.EINVALID, "wrong password for the PKCS#12 file")
 	} else if err != nil {
-		return nil, nil, review.Errorf(review.EINVALID, "the PKCS#12 file cannot be read (%v); if OpenSSL 3 made it, export it again with "+
-			"`openssl pkcs12 -export -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1 …`", err)
+		return nil, nil, review.Errorf(review.EINVALID, "the PKCS#12 file cannot be read: %v (it must hold one private key and its certificate)", err)
 	}
-	var key crypto.Signer
-	var certs []*x509.Certificate
-	for _, b := range blocks {
-		switch b.Type {
-		case "PRIVATE KEY":
-			if key != nil {
-				return nil, nil, review.Errorf(review.EINVALID, "the PKCS#12 file holds more than one key")
-			}
-			if key, err = parsePrivateKey(b.Bytes); err != nil {
-				return nil, nil, err
-			}
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(b.Bytes)
-			if err != nil {
-				return nil, nil, review.Errorf(review.EINVALID, "a certificate in the PKCS#12 file does not parse: %v", err)
-			}
-			certs = append(certs, c)
-		}
+	key, ok := k.(crypto.Signer)
+	if !ok || key == nil || leaf == nil {
+		return nil, nil, review.Errorf(review.EINVALID, "the PKCS#12 file must hold a private key (RSA, ECDSA or Ed25519) and its certificate")
 	}
-	if key == nil || len(certs) == 0 {
-		return nil, nil, review.Errorf(review.EINVALID, "the PKCS#12 file must hold a private key and its certificate")
-	}
+	certs := append([]*x509.Certificate{leaf}, cas...)
 	i := slices.IndexFunc(certs, func(c *x509.Certificate) bool { return publicKeyMatches(key, c) })
 	if i < 0 {
 		return nil, nil, review.Errorf(review.EINVALID, "no certificate in the PKCS#12 file belongs to its key")

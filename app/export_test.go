@@ -422,6 +422,13 @@ func testCert(t *testing.T, cn string) (*ecdsa.PrivateKey, *x509.Certificate) {
 // legacy encryption x/crypto/pkcs12 reads.
 func makeP12(t *testing.T, key *ecdsa.PrivateKey, cert *x509.Certificate, password string) string {
 	t.Helper()
+	return makeP12With(t, key, cert, password, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1")
+}
+
+// makeP12With is makeP12 with openssl's own encryption options (none:
+// OpenSSL 3's default, PBES2 with AES-256-CBC and PBKDF2).
+func makeP12With(t *testing.T, key *ecdsa.PrivateKey, cert *x509.Certificate, password string, opts ...string) string {
+	t.Helper()
 	bin, err := exec.LookPath("openssl")
 	if err != nil {
 		t.Skip("openssl is not installed")
@@ -438,8 +445,8 @@ func makeP12(t *testing.T, key *ecdsa.PrivateKey, cert *x509.Certificate, passwo
 	if err := os.WriteFile(cp, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "pkcs12", "-export", "-inkey", kp, "-in", cp, "-out", out, "-passout", "pass:"+password,
-		"-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1")
+	cmd := exec.Command(bin, append([]string{"pkcs12", "-export", "-inkey", kp, "-in", cp, "-out", out, "-passout", "pass:" + password},
+		opts...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("openssl pkcs12: %v\n%s", err, b)
 	}
@@ -485,6 +492,19 @@ func TestImportCompanyCertificate(t *testing.T) {
 		if _, err := w.ImportCertificate(ctx, admin, data, "wrong"); review.ErrorCode(err) != review.EINVALID ||
 			!strings.Contains(err.Error(), "wrong password") {
 			t.Errorf("wrong password: %v", err)
+		}
+	})
+	t.Run("an OpenSSL 3 file with its default AES-256 encryption is read", func(t *testing.T) {
+		modern, err := os.ReadFile(makeP12With(t, key, cert, "p12-secret"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, chain, err := parseP12(modern, "p12-secret")
+		if err != nil || !chain[0].Equal(cert) || !k.Public().(*ecdsa.PublicKey).Equal(&key.PublicKey) {
+			t.Errorf("modern PKCS#12: %v", err)
+		}
+		if _, _, err := parseP12(modern, "wrong"); err == nil || !strings.Contains(err.Error(), "wrong password") {
+			t.Errorf("modern PKCS#12, wrong password: %v", err)
 		}
 	})
 	t.Run("garbage is refused", func(t *testing.T) {
@@ -582,4 +602,27 @@ func TestShrinkMatchesAFullResize(t *testing.T) {
 	if small := shrink(image.NewNRGBA(image.Rect(0, 0, 500, 300)), thumbSide); small.Bounds().Dx() != 500 {
 		t.Errorf("a picture under twice the thumbnail size was shrunk to %v", small.Bounds())
 	}
+}
+
+// FuzzParseP12 feeds hostile bytes to the PKCS#12 reader behind `keys
+// import-cert`: it must refuse them with EINVALID, never panic, and give
+// back a key only with the certificate that belongs to it.
+func FuzzParseP12(f *testing.F) {
+	f.Add([]byte("not a p12 file"), "x")
+	f.Add([]byte{0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03}, "")
+	f.Fuzz(func(t *testing.T, data []byte, password string) {
+		if len(data) > 1<<16 {
+			return
+		}
+		k, chain, err := parseP12(data, password)
+		if err != nil {
+			if review.ErrorCode(err) != review.EINVALID {
+				t.Fatalf("error %v is not EINVALID", err)
+			}
+			return
+		}
+		if k == nil || len(chain) == 0 || !publicKeyMatches(k, chain[0]) {
+			t.Fatalf("a key without its certificate came back")
+		}
+	})
 }
