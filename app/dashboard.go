@@ -8,7 +8,8 @@ import (
 
 // Dashboards returns the manager's dashboard (issue 9) over the
 // workspace's database, on the workspace's clock, with days starting at
-// local midnight.
+// midnight in the workspace's time zone (the time_zone setting; the
+// machine's when unset), read at every refresh.
 func (w *Workspace) Dashboards() review.Dashboards {
-	return review.Dashboards{Store: w.DB, Now: w.Now, Loc: time.Local}
+	return review.Dashboards{Store: w.DB, Now: w.Now, Loc: time.Local, Zone: w.Zone}
 }

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // the time_zone setting works on machines without the system's zone files
 
 	"github.com/disintegration/imaging"
 	"software.sslmate.com/src/go-pkcs12"

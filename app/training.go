@@ -7,6 +7,6 @@ import "synthreview/review"
 // gates and certifications, kept in the database. The desk (w.Desk)
 // enforces the gates on every claim.
 func (w *Workspace) Training() review.Training {
-	return review.Training{Store: w.DB, Now: w.Now, Objects: objectReader{store: w.Objects},
+	return review.Training{Store: w.DB, Now: w.Now, Zone: w.Zone, Objects: objectReader{store: w.Objects},
 		Previews: newPreviewer(w.Objects.Path)}
 }

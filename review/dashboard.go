@@ -262,6 +262,9 @@ type Dashboards struct {
 	Store DashboardStore
 	Now   func() time.Time // nil: time.Now
 	Loc   *time.Location   // where days start at midnight; nil: time.Local
+	// Zone, when set, is read on every Read and wins over Loc: the
+	// workspace's time_zone setting, so a change shows without a restart.
+	Zone func(ctx context.Context) (*time.Location, error)
 }
 
 var _ DashboardReader = Dashboards{}
@@ -281,6 +284,13 @@ func (d Dashboards) Read(ctx context.Context, actor Account, days int) (Dashboar
 	loc := d.Loc
 	if loc == nil {
 		loc = time.Local
+	}
+	if d.Zone != nil {
+		z, err := d.Zone(ctx)
+		if err != nil {
+			return Dashboard{}, err
+		}
+		loc = z
 	}
 	q := DashboardQuery{Now: now.UTC(), DayStarts: DayStarts(now, loc, days), ExplicitRule: RuleExplicitLabel}
 	for _, c := range Categories {

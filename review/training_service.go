@@ -138,9 +138,12 @@ type TrainingStore interface {
 
 // Training is the Trainer over a TrainingStore.
 type Training struct {
-	Store    TrainingStore
-	Now      func() time.Time // nil: time.Now; days of the trend are in its location
-	Objects  ObjectReader     // for Preview; nil: no media in training
+	Store TrainingStore
+	Now   func() time.Time // nil: time.Now; days of the trend are in its location unless Zone is set
+	// Zone, when set, gives the location the trend's days start in (the
+	// workspace's time_zone setting), read on every Scores.
+	Zone     func(ctx context.Context) (*time.Location, error)
+	Objects  ObjectReader // for Preview; nil: no media in training
 	Previews Previewer
 }
 
@@ -591,7 +594,13 @@ func (t Training) Scores(ctx context.Context, actor Account, reviewer string) (S
 	if err != nil {
 		return Scores{}, err
 	}
-	return ScoresOf(reviewer, answers, sessions, t.now().Location()), nil
+	loc := t.now().Location()
+	if t.Zone != nil {
+		if loc, err = t.Zone(ctx); err != nil {
+			return Scores{}, err
+		}
+	}
+	return ScoresOf(reviewer, answers, sessions, loc), nil
 }
 
 func (t Training) requireScores(actor Account, reviewer string) error {
