@@ -404,6 +404,11 @@ func (l *loaded) setPreview(pv review.Preview, err error, where string) {
 		return
 	}
 	l.pv = pv
+	if pv.Note != "" {
+		// The English detail goes to the log once per item loaded; the
+		// pane words the note in the user's language (mediaNote).
+		fyne.LogError(where+" of item "+cleanText(l.ev.Item.ProduceID)+": "+pv.NoteCode, errors.New(cleanText(pv.Note)))
+	}
 	if len(pv.Image) > 0 {
 		img, err := decodePreview(pv.Image)
 		if err != nil {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"slices"
@@ -216,13 +215,10 @@ var mediaNotes = []string{"no-decoder", "no-preview", "header-unreadable", "no-p
 	"no-waveform", "no-ffmpeg", "ffprobe-failed", "no-streams", "frame-failed", "temp-failed"}
 
 // mediaNote words why part of the media cannot be shown, in the user's
-// language; the English detail goes to the log.
+// language (the English detail was logged when the preview was loaded).
 func mediaNote(pv review.Preview) string {
 	if pv.NoteCode == "" && pv.Note == "" {
 		return ""
-	}
-	if pv.Note != "" {
-		fyne.LogError("media preview: "+pv.NoteCode, errors.New(cleanText(pv.Note)))
 	}
 	if slices.Contains(mediaNotes, pv.NoteCode) {
 		return lang.L("media.note." + pv.NoteCode)
