@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,17 +44,17 @@ func windowTexts(win fyne.Window) string {
 // decided by reviewer2 and made gold by the trainer, expecting a rejection
 // for a missing implicit label: approving them is wrong.
 type qualityFixture struct {
-	w                    *Workspace
-	trainer, r1, r2, mgr review.Account
-	sources              []review.Item
-	set                  review.GoldSet
+	w                            *Workspace
+	trainer, r1, r2, mgr, senior review.Account
+	sources                      []review.Item
+	set                          review.GoldSet
 }
 
 func newQualityFixture(t *testing.T) *qualityFixture {
 	t.Helper()
 	ctx := context.Background()
 	w, signIn := openDemo(t)
-	f := &qualityFixture{w: w, trainer: signIn("trainer"), r1: signIn("reviewer1"), r2: signIn("reviewer2"), mgr: signIn("manager")}
+	f := &qualityFixture{w: w, trainer: signIn("trainer"), r1: signIn("reviewer1"), r2: signIn("reviewer2"), mgr: signIn("manager"), senior: signIn("senior1")}
 	q := review.Queue{Store: w.DB}
 	for range 3 {
 		it, err := q.Next(ctx, f.r2, review.QueueLive)
@@ -330,5 +331,29 @@ func TestCalibrationIsBlindAndMeasured(t *testing.T) {
 	}
 	if _, err := w.Quality().Agreement(ctx, f.r1, time.Time{}); review.ErrorCode(err) != review.EFORBIDDEN {
 		t.Errorf("a reviewer reading the agreement report: %v, want EFORBIDDEN", err)
+	}
+
+	// The escalation queue is calibrated too: senior1's approval comes
+	// back to the manager (certified for escalations) as an ordinary claim.
+	senior := f.senior
+	it, err := desk.Next(ctx, senior, review.QueueEscalation)
+	if err != nil || it.ID < 0 {
+		t.Fatalf("senior1's escalation claim: %+v, %v", it, err)
+	}
+	if _, err := desk.Decide(ctx, senior, it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := desk.Next(ctx, f.mgr, review.QueueEscalation)
+	if err != nil || review.ShadowClaimID(again.ID) == 0 || again.ProduceID != it.ProduceID {
+		t.Fatalf("the manager's escalation claim: %+v, %v; want senior1's sample of %s", again, err, it.ProduceID)
+	}
+	if _, err := desk.Decide(ctx, f.mgr, again.ID, review.Decision{Outcome: review.OutcomeReject,
+		Reasons: []string{"implicit-label-missing"}, Note: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err = w.Quality().Agreement(ctx, f.mgr, since)
+	if err != nil || a.Overall.N != 5 || a.Confusion[review.OutcomeApprove][review.OutcomeReject] < 1 ||
+		slices.IndexFunc(a.Pairs, func(p review.PairAgreement) bool { return p.A == "manager" && p.B == "senior1" }) < 0 {
+		t.Errorf("after the escalation's second review: %+v, %v", a, err)
 	}
 }

@@ -426,10 +426,16 @@ func (d Desk) Decide(ctx context.Context, actor Account, id int64, dec Decision)
 		return q.Decide(ctx, actor, id, dec)
 	}
 	it, err := d.decideLive(ctx, actor, id, dec)
-	if err == nil && d.Quality != nil && (it.Queue == QueueLive || dec.Outcome == OutcomeEscalate) {
-		// A sample that fails to be drawn only lowers the share sampled;
-		// the decision stands and is not reported as failed.
-		_ = d.Quality.Sample(ctx, id, QueueLive, dec.Outcome)
+	if err == nil && d.Quality != nil {
+		// The queue the decision was taken in: an escalation moved the
+		// item out of the live queue; any other decision leaves it where
+		// it was. A sample that fails to be drawn only lowers the share
+		// sampled; the decision stands and is not reported as failed.
+		queue := it.Queue
+		if dec.Outcome == OutcomeEscalate {
+			queue = QueueLive
+		}
+		_ = d.Quality.Sample(ctx, id, queue, dec.Outcome)
 	}
 	return it, err
 }

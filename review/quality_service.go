@@ -69,7 +69,7 @@ func (q Quality) Settings(ctx context.Context, actor Account) (QualitySettings, 
 
 // Serve decides whether a claim on queue serves a shadow item: a
 // calibration sample waiting for a second review by someone other than its
-// first reviewer (live queue, when calibration is on), else hidden gold
+// first reviewer (when calibration is on), else hidden gold
 // for the set share of claims while live items wait (liveWaiting reports
 // whether one does; gold served to an empty queue would give itself
 // away). ok is false when the claim should take a live item. The caller
@@ -80,7 +80,7 @@ func (q Quality) Serve(ctx context.Context, actor Account, queue string, lease t
 	if err != nil {
 		return Item{}, false, err
 	}
-	if queue == QueueLive && s.CalibrationPercent > 0 {
+	if s.CalibrationPercent > 0 {
 		c, err := q.Store.ServeCalibration(ctx, actor.Name, queue, lease)
 		if err == nil {
 			it, err := q.shadowItem(ctx, c)
@@ -325,11 +325,12 @@ func (q Quality) Release(ctx context.Context, actor Account, itemID int64) error
 	return q.Store.ReleaseShadow(ctx, actor.Name, c.ID)
 }
 
-// Sample draws a live decision for a blind second review, for the set
-// share of decisions (calibration). Only decisions taken in the live queue
-// that settle the item or escalate it are sampled.
+// Sample draws a decision taken in queue (live or escalation) for a blind
+// second review by another reviewer of that queue, for the set share of
+// decisions (calibration). Only decisions that settle the item or
+// escalate it are sampled.
 func (q Quality) Sample(ctx context.Context, itemID int64, queue string, outcome Outcome) error {
-	if queue != QueueLive || outcome == OutcomeSkip || outcome == OutcomeHold {
+	if (queue != QueueLive && queue != QueueEscalation) || outcome == OutcomeSkip || outcome == OutcomeHold {
 		return nil
 	}
 	s, err := ReadQualitySettings(ctx, q.Store.Meta)
