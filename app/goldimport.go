@@ -50,6 +50,20 @@ func (gi goldImporter) importGold(ctx context.Context, actor review.Account, set
 	if err != nil {
 		return review.GoldItem{}, review.TrainingFile{}, err
 	}
+	// What AddFileGold would refuse is refused before the file is stored:
+	// an unknown set, a set of another category, a decision that breaks
+	// the rules of gold items.
+	set, err := gi.w.DB.GoldSet(ctx, setID)
+	if err != nil {
+		return review.GoldItem{}, review.TrainingFile{}, err
+	}
+	if set.Category != "" && string(set.Category) != gen.Service.Category {
+		return review.GoldItem{}, review.TrainingFile{}, review.Errorf(review.EINVALID, "gold set %q is for %s items; %s is %s",
+			set.Name, set.Category, name, gen.Service.Category)
+	}
+	if err := (review.GoldItem{Expected: g.Expected, Reasons: g.Reasons, Explanation: strings.TrimSpace(g.Explanation)}).Validate(); err != nil {
+		return review.GoldItem{}, review.TrainingFile{}, err
+	}
 	// The scan options and the rules in force, as intake has them.
 	x, err := gi.w.newIntake(ctx, nil)
 	if err != nil {

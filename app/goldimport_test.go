@@ -102,6 +102,8 @@ func TestGoldImport(t *testing.T) {
 				review.EINVALID, []string{"empty.jpg is empty"}},
 			{"a sidecar that does not parse", trainer, review.GoldFile{Name: "example.jpg", Data: data, Sidecar: []byte(`{"schema":"x"}`)},
 				review.EINVALID, []string{"example.jpg: sidecar: schema"}},
+			{"a file of another category than the set's", trainer, review.GoldFile{Name: "example.jpg", Data: data, Category: "face_swap"},
+				review.EINVALID, []string{"example.jpg is face_swap"}},
 		} {
 			_, err := gi.ImportGold(ctx, c.who, set.ID, c.f, approve)
 			if review.ErrorCode(err) != c.code {
@@ -112,6 +114,10 @@ func TestGoldImport(t *testing.T) {
 					t.Errorf("%s: %q does not say %q", c.name, review.ErrorMessage(err), s)
 				}
 			}
+		}
+		if _, err := gi.ImportGold(ctx, trainer, set.ID, review.GoldFile{Name: "example.jpg", Data: data, Category: "image_generation"},
+			review.GoldItem{Expected: review.OutcomeApprove}); review.ErrorCode(err) != review.EINVALID {
+			t.Errorf("a gold item without an explanation: %v, want EINVALID", err)
 		}
 		if w.Objects.Has(sha256Hex(data)) {
 			t.Error("a refused file was stored")
