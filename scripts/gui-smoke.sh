@@ -8,6 +8,9 @@ set -euo pipefail
 bin="$1"; work="$2"
 mkdir -p "$work"
 "$bin" demo --workspace "$work/ws" > /dev/null 2>&1
+# The check counts the outbox file of a live approval: no claim may serve
+# hidden gold (two of the demo's live gold items were cleared by the rules).
+echo synthreview-demo | "$bin" settings set --workspace "$work/ws" --as trainer quality.hidden_gold_percent 0 > "$work/settings.log" 2>&1 || { cat "$work/settings.log"; exit 1; }
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache"
 mkdir -p "$HOME"
 : > "$work/display"
