@@ -290,10 +290,7 @@ func (d Desk) Next(ctx context.Context, actor Account, queue string) (Item, erro
 	if d.Quality == nil {
 		return q.Next(ctx, actor, queue)
 	}
-	if err := Require(actor, ClaimAction(queue)); err != nil {
-		return Item{}, err
-	}
-	if err := requireCertified(ctx, d.Certs, actor, queue); err != nil {
+	if err := admit(ctx, d.Certs, actor, queue); err != nil {
 		return Item{}, err
 	}
 	waiting := func(ctx context.Context) (bool, error) {
@@ -326,10 +323,7 @@ func (d Desk) undoWindow() time.Duration {
 // Peek names the item a claim would get next, skipping skip, without
 // claiming it: the screen loads its evidence ahead (prefetch).
 func (d Desk) Peek(ctx context.Context, actor Account, queue string, skip int64) (int64, error) {
-	if err := Require(actor, ClaimAction(queue)); err != nil {
-		return 0, err
-	}
-	if err := requireCertified(ctx, d.Certs, actor, queue); err != nil {
+	if err := admit(ctx, d.Certs, actor, queue); err != nil {
 		return 0, err
 	}
 	return d.Store.NextWaiting(ctx, actor.Name, queue, skip)

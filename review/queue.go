@@ -57,10 +57,7 @@ type Queue struct {
 // role may not work the queue, or the queue has a certification gate and
 // actor is not certified for it (managers included).
 func (q Queue) Next(ctx context.Context, actor Account, queue string) (Item, error) {
-	if err := Require(actor, ClaimAction(queue)); err != nil {
-		return Item{}, err
-	}
-	if err := requireCertified(ctx, q.Certs, actor, queue); err != nil {
+	if err := admit(ctx, q.Certs, actor, queue); err != nil {
 		return Item{}, err
 	}
 	lease := q.Lease
@@ -68,6 +65,15 @@ func (q Queue) Next(ctx context.Context, actor Account, queue string) (Item, err
 		lease = DefaultLease
 	}
 	return q.Store.Claim(ctx, actor.Name, queue, lease)
+}
+
+// admit checks that actor may claim queue's items: the role first, then
+// the queue's certification gate (c nil: no gates).
+func admit(ctx context.Context, c Certifier, actor Account, queue string) error {
+	if err := Require(actor, ClaimAction(queue)); err != nil {
+		return err
+	}
+	return requireCertified(ctx, c, actor, queue)
 }
 
 // Decide records actor's decision on an item actor has claimed.

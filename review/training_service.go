@@ -191,7 +191,7 @@ func validQueue(q string) error {
 
 // requireCertified refuses actor a claim on queue when the queue has a
 // certification gate actor has not passed (c nil: no gates enforced).
-// Queue.Next and Desk.Peek call it after the role check. Managers are
+// admit (Queue.Next, Desk.Next, Desk.Peek) calls it after the role check. Managers are
 // not exempt: whoever decides live items is trained and certified like
 // any reviewer (GB/T 45654 asks it of the people who review content).
 func requireCertified(ctx context.Context, c Certifier, actor Account, queue string) error {

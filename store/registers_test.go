@@ -104,30 +104,8 @@ func TestConsentDetailAndWithdrawal(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	clk := withClock(db)
-	if err := db.PutConsent(ctx, "system", review.Consent{ID: "CN-1", SubjectID: "s-1", SubjectName: "李四", Scope: "face",
-		GrantedAt: clk.now.Add(-time.Hour), EvidenceSHA256: strings.Repeat("cd", 32)}); err != nil {
-		t.Fatal(err)
-	}
-	var ids []int64
-	for i := 0; i < 3; i++ {
-		n := newItem(i)
-		n.Item.Category = "face_swap"
-		n.ConsentIDs = []string{"CN-1"}
-		it, err := db.CreateItem(ctx, "system", n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
-	}
-	for i := 0; i < 2; i++ {
-		it, err := db.Claim(ctx, "reviewer1", review.QueueLive, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Apply(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	itemsOnConsent(t, db, review.Consent{ID: "CN-1", SubjectID: "s-1", SubjectName: "李四", Scope: "face",
+		GrantedAt: clk.now.Add(-time.Hour), EvidenceSHA256: strings.Repeat("cd", 32)})
 	d, err := db.ConsentDetail(ctx, "CN-1", clk.now)
 	if err != nil {
 		t.Fatal(err)
@@ -425,4 +403,36 @@ func TestPersonalRequests(t *testing.T) {
 		t.Errorf("a request confirmed with another id: %v", err)
 	}
 	mustVerify(t, db)
+}
+
+// itemsOnConsent records consent c and three face-swap items whose
+// generation relied on it, and has reviewer1 approve the first two; it
+// returns the three items' ids.
+func itemsOnConsent(t *testing.T, db *store.DB, c review.Consent) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.PutConsent(ctx, "system", c); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for i := 0; i < 3; i++ {
+		n := newItem(i)
+		n.Item.Category = "face_swap"
+		n.ConsentIDs = []string{c.ID}
+		it, err := db.CreateItem(ctx, "system", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	for i := 0; i < 2; i++ {
+		it, err := db.Claim(ctx, "reviewer1", review.QueueLive, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Apply(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
 }

@@ -331,31 +331,9 @@ func TestWriteLockGivesBusyError(t *testing.T) {
 func TestWithdrawingConsentReopensDecidedItems(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
-	if err := db.PutConsent(ctx, "system", review.Consent{ID: "CN-1", SubjectID: "s-1", SubjectName: "李四", Scope: "face",
-		GrantedAt: time.Now().Add(-time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	var ids []int64
-	for i := 0; i < 3; i++ {
-		n := newItem(i)
-		n.Item.Category = "face_swap"
-		n.ConsentIDs = []string{"CN-1"}
-		it, err := db.CreateItem(ctx, "system", n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
-	}
 	// Two are approved, one is still waiting.
-	for i := 0; i < 2; i++ {
-		it, err := db.Claim(ctx, "reviewer1", review.QueueLive, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Apply(ctx, "reviewer1", it.ID, review.Decision{Outcome: review.OutcomeApprove}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ids := itemsOnConsent(t, db, review.Consent{ID: "CN-1", SubjectID: "s-1", SubjectName: "李四", Scope: "face",
+		GrantedAt: time.Now().Add(-time.Hour)})
 	n, err := db.WithdrawConsent(ctx, "manager", "CN-1", time.Now())
 	if err != nil || n != 2 {
 		t.Fatalf("withdraw re-opened %d items, %v; want 2", n, err)

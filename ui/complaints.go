@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -97,23 +96,10 @@ var (
 func newComplaintsView(svc review.CaseService, acct review.Account, win fyne.Window, run func(job func())) *complaintsView {
 	v := &complaintsView{svc: svc, acct: acct, win: win, run: run, now: time.Now, dialogs: &dialogStack{},
 		pages: map[int][]review.Case{}, loading: map[int]bool{}, buttons: map[caseAction]*widget.Button{}}
-	stOpts := []string{lang.L("filter.any")}
-	for _, s := range caseStatuses[1:] {
-		stOpts = append(stOpts, lang.L("complaint.status."+s))
-	}
-	v.status = widget.NewSelect(stOpts, func(s string) {
-		v.filter.Status = caseStatuses[max(slices.Index(stOpts, s), 0)]
-		v.reload()
-	})
-	kindOpts := []string{lang.L("filter.any")}
-	for _, k := range caseKinds[1:] {
-		kindOpts = append(kindOpts, lang.L("cases.kind."+k))
-	}
-	v.kind = widget.NewSelect(kindOpts, func(s string) {
-		v.filter.Kind = caseKinds[max(slices.Index(kindOpts, s), 0)]
-		v.reload()
-	})
-	v.status.Selected, v.kind.Selected = stOpts[0], kindOpts[0]
+	v.status = anySelect(caseStatuses[1:], func(s string) string { return lang.L("complaint.status." + s) },
+		func(s string) { v.filter.Status = s; v.reload() })
+	v.kind = anySelect(caseKinds[1:], func(k string) string { return lang.L("cases.kind." + k) },
+		func(k string) { v.filter.Kind = k; v.reload() })
 	v.overdueOnly = widget.NewCheck(lang.L("cases.filter.overdue"), func(on bool) {
 		v.filter.Overdue = on
 		v.reload()

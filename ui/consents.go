@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,29 +167,10 @@ func newConsentsView(svc review.ConsentRegister, acct review.Account, win fyne.W
 		v.filter.Query = strings.TrimSpace(s)
 		v.reload()
 	}
-	scopeOpts := []string{lang.L("filter.any")}
-	for _, s := range review.ConsentScopes {
-		scopeOpts = append(scopeOpts, lang.L("consents.scope."+s))
-	}
-	v.scope = widget.NewSelect(scopeOpts, func(s string) {
-		v.filter.Scope = ""
-		if i := slices.Index(scopeOpts, s); i > 0 {
-			v.filter.Scope = review.ConsentScopes[i-1]
-		}
-		v.reload()
-	})
-	stateOpts := []string{lang.L("filter.any")}
-	for _, s := range review.ConsentStates {
-		stateOpts = append(stateOpts, lang.L("consents.state."+s))
-	}
-	v.state = widget.NewSelect(stateOpts, func(s string) {
-		v.filter.State = ""
-		if i := slices.Index(stateOpts, s); i > 0 {
-			v.filter.State = review.ConsentStates[i-1]
-		}
-		v.reload()
-	})
-	v.scope.Selected, v.state.Selected = scopeOpts[0], stateOpts[0]
+	v.scope = anySelect(review.ConsentScopes, func(s string) string { return lang.L("consents.scope." + s) },
+		func(s string) { v.filter.Scope = s; v.reload() })
+	v.state = anySelect(review.ConsentStates, func(s string) string { return lang.L("consents.state." + s) },
+		func(s string) { v.filter.State = s; v.reload() })
 	v.total = widget.NewLabel("")
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord

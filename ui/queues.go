@@ -63,39 +63,14 @@ func newQueueView(svc review.Workstation, acct review.Account, win fyne.Window, 
 			v.reload()
 		}
 	})
-	catOpts := []string{lang.L("filter.any")}
-	for _, c := range review.Categories {
-		catOpts = append(catOpts, lang.L("category."+string(c)))
-	}
-	v.category = widget.NewSelect(catOpts, func(s string) {
-		v.filter.Category = ""
-		if i := slices.Index(catOpts, s); i > 0 {
-			v.filter.Category = review.Categories[i-1]
-		}
-		v.reload()
-	})
-	lsOpts := []string{lang.L("filter.any")}
-	for _, ls := range labelStates[1:] {
-		lsOpts = append(lsOpts, lang.L("labelstate."+ls))
-	}
-	v.labelState = widget.NewSelect(lsOpts, func(s string) {
-		v.filter.LabelState = labelStates[max(slices.Index(lsOpts, s), 0)]
-		v.reload()
-	})
-	sevOpts := []string{lang.L("filter.any")}
-	for _, sv := range review.Severities {
-		sevOpts = append(sevOpts, lang.L("severity.atleast."+sv))
-	}
-	v.severity = widget.NewSelect(sevOpts, func(s string) {
-		v.filter.Severity = ""
-		if i := slices.Index(sevOpts, s); i > 0 {
-			v.filter.Severity = review.Severities[i-1]
-		}
-		v.reload()
-	})
 	// The filters start at "any" without reading anything; the queue's
 	// selection below reads the first page once.
-	v.category.Selected, v.labelState.Selected, v.severity.Selected = catOpts[0], lsOpts[0], sevOpts[0]
+	v.category = anySelect(review.Categories, func(c review.Category) string { return lang.L("category." + string(c)) },
+		func(c review.Category) { v.filter.Category = c; v.reload() })
+	v.labelState = anySelect(labelStates[1:], func(ls string) string { return lang.L("labelstate." + ls) },
+		func(ls string) { v.filter.LabelState = ls; v.reload() })
+	v.severity = anySelect(review.Severities, func(sv string) string { return lang.L("severity.atleast." + sv) },
+		func(sv string) { v.filter.Severity = sv; v.reload() })
 	v.rule = widget.NewEntry()
 	v.rule.SetPlaceHolder(lang.L("filter.rule"))
 	v.rule.OnSubmitted = func(s string) {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -68,29 +67,10 @@ func newRealNamesView(svc review.RealNameRegister, acct review.Account, win fyne
 		v.filter.Query = strings.TrimSpace(s)
 		v.reload()
 	}
-	methodOpts := []string{lang.L("filter.any")}
-	for _, m := range review.RealNameMethods {
-		methodOpts = append(methodOpts, lang.L("realname.method."+m))
-	}
-	v.method = widget.NewSelect(methodOpts, func(s string) {
-		v.filter.Method = ""
-		if i := slices.Index(methodOpts, s); i > 0 {
-			v.filter.Method = review.RealNameMethods[i-1]
-		}
-		v.reload()
-	})
-	resultOpts := []string{lang.L("filter.any")}
-	for _, r := range realNameResults {
-		resultOpts = append(resultOpts, lang.L("realnames.result."+r))
-	}
-	v.result = widget.NewSelect(resultOpts, func(s string) {
-		v.filter.Result = ""
-		if i := slices.Index(resultOpts, s); i > 0 {
-			v.filter.Result = realNameResults[i-1]
-		}
-		v.reload()
-	})
-	v.method.Selected, v.result.Selected = methodOpts[0], resultOpts[0]
+	v.method = anySelect(review.RealNameMethods, func(m string) string { return lang.L("realname.method." + m) },
+		func(m string) { v.filter.Method = m; v.reload() })
+	v.result = anySelect(realNameResults, func(r string) string { return lang.L("realnames.result." + r) },
+		func(r string) { v.filter.Result = r; v.reload() })
 	v.total = widget.NewLabel("")
 	v.rows = newPagedList(run, func() fyne.CanvasObject { return columnsRow(realNameLayout, len(realNameColumns)) },
 		v.showRow, blankCells)

@@ -207,6 +207,21 @@ type column struct {
 func (d *doc) table(cols []column, n int, size float64, row func(i int) []string, tick func() bool) {
 	const pad = 1.2
 	lh := lineH(size)
+	// cells writes one line of cells, each wrapped already, at d.y.
+	cells := func(lines [][]string, bold bool) {
+		x := marginL
+		for j, c := range cols {
+			for k, line := range lines[j] {
+				top := d.y + pad + float64(k)*lh
+				if c.right {
+					d.textRight(x+c.width-pad, top, line, bold, size, colText)
+				} else {
+					d.text(x+pad, top, line, bold, size, colText)
+				}
+			}
+			x += c.width
+		}
+	}
 	header := func() {
 		h := 0.0
 		wrapped := make([][]string, len(cols))
@@ -216,23 +231,12 @@ func (d *doc) table(cols []column, n int, size float64, row func(i int) []string
 		}
 		d.setFill(colHeadFill)
 		d.f.Rect(marginL, d.y, tableW(cols), h, "F")
-		x := marginL
-		for j, c := range cols {
-			for k, line := range wrapped[j] {
-				top := d.y + pad + float64(k)*lh
-				if c.right {
-					d.textRight(x+c.width-pad, top, line, true, size, colText)
-				} else {
-					d.text(x+pad, top, line, true, size, colText)
-				}
-			}
-			x += c.width
-		}
+		cells(wrapped, true)
 		d.y += h
 	}
 	d.ensure(3 * lh)
 	header()
-	cells := make([][]string, len(cols))
+	wrapped := make([][]string, len(cols))
 	for i := range n {
 		vals := row(i)
 		h := 0.0
@@ -245,8 +249,8 @@ func (d *doc) table(cols []column, n int, size float64, row func(i int) []string
 			if maxl == 0 {
 				maxl = 8
 			}
-			cells[j] = d.fonts.wrap(v, false, size, c.width-2*pad, maxl)
-			h = math.Max(h, float64(len(cells[j]))*lh+2*pad)
+			wrapped[j] = d.fonts.wrap(v, false, size, c.width-2*pad, maxl)
+			h = math.Max(h, float64(len(wrapped[j]))*lh+2*pad)
 		}
 		if !d.room(h) {
 			d.newPage()
@@ -256,18 +260,7 @@ func (d *doc) table(cols []column, n int, size float64, row func(i int) []string
 			d.setFill(colZebra)
 			d.f.Rect(marginL, d.y, tableW(cols), h, "F")
 		}
-		x := marginL
-		for j, c := range cols {
-			for k, line := range cells[j] {
-				top := d.y + pad + float64(k)*lh
-				if c.right {
-					d.textRight(x+c.width-pad, top, line, false, size, colText)
-				} else {
-					d.text(x+pad, top, line, false, size, colText)
-				}
-			}
-			x += c.width
-		}
+		cells(wrapped, false)
 		d.y += h
 		d.setDraw(colRule)
 		d.f.SetLineWidth(0.1)
